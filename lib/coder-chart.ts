@@ -1,0 +1,134 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AwsSecretObject, AwsSecretProviderClass, mountedFileName, SyncedSecretKey } from './aws-secret-provider-class';
+import { CoderDeployment, SecretEnvVar } from './coder-deployment';
+import { coderLabels } from './coder-labels';
+import { CoderService } from './coder-service';
+import { EnvironmentConfig } from './environment-config';
+import { IrsaServiceAccount } from './irsa-service-account';
+import { CoderWorkspaceRbac } from './workspace-rbac';
+
+export interface CoderChartProps extends ChartProps {
+  readonly config: EnvironmentConfig;
+}
+
+/** How the configured secrets reach Coder: the objects ASCP mounts, the synced Secret's keys and the env that reads them. */
+export interface SecretWiring {
+  readonly objects: AwsSecretObject[];
+  readonly syncedKeys: SyncedSecretKey[];
+  readonly env: SecretEnvVar[];
+}
+
+/**
+ * Derives the SecretProviderClass objects and the env wiring from an environment. Every setting consumed through env
+ * becomes a key of the synced Secret named after the mounted file, so `secretObjects[].data[].objectName` always
+ * names a file the SecretProviderClass mounts.
+ */
+export function secretWiring(config: EnvironmentConfig): SecretWiring {
+  const translation = config.secretProviderClass.pathTranslation;
+  const secretName = config.secretProviderClass.syncedSecretName;
+  const syncedKeys: SyncedSecretKey[] = [];
+  const env: SecretEnvVar[] = [];
+  const consume = (envName: string | undefined, nameOrAlias: string) => {
+    if (envName === undefined) {
+      return;
+    }
+    const file = mountedFileName(nameOrAlias, translation);
+    syncedKeys.push({ objectName: file, key: file });
+    env.push({ name: envName, secretName, key: file });
+  };
+
+  const objects = config.secrets.map(secret => {
+    consume(secret.env, secret.objectAlias ?? secret.objectName);
+    for (const entry of secret.jmesPath ?? []) {
+      consume(entry.env, entry.objectAlias);
+    }
+    return {
+      objectName: secret.objectName,
+      objectType: secret.objectType,
+      objectAlias: secret.objectAlias,
+      objectVersion: secret.objectVersion,
+      objectVersionLabel: secret.objectVersionLabel,
+      filePermission: secret.filePermission,
+      jmesPath: secret.jmesPath?.map(entry => ({ path: entry.path, objectAlias: entry.objectAlias })),
+      failoverObject: secret.failoverObject,
+    };
+  });
+
+  return { objects, syncedKeys, env };
+}
+
+/**
+ * The namespaced objects of one environment, in apply order: the IRSA ServiceAccount, the SecretProviderClass, the
+ * workspace RBAC, the Service and last the Deployment that needs all of them.
+ */
+export class CoderChart extends Chart {
+  public readonly serviceAccount: IrsaServiceAccount;
+  public readonly secretProviderClass: AwsSecretProviderClass;
+  public readonly deployment: CoderDeployment;
+
+  constructor(scope: Construct, id: string, props: CoderChartProps) {
+    const { config } = props;
+    super(scope, id, { ...props, namespace: config.namespace.name });
+
+    const namespace = config.namespace.name;
+    const labels = coderLabels(config.coder.name, config.coder.version);
+    const wiring = secretWiring(config);
+
+    this.serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', {
+      name: config.serviceAccount.name,
+      roleArn: config.serviceAccount.roleArn,
+      stsRegionalEndpoints: config.serviceAccount.stsRegionalEndpoints,
+      tokenExpirationSeconds: config.serviceAccount.tokenExpirationSeconds,
+      labels,
+    });
+
+    this.secretProviderClass = new AwsSecretProviderClass(this, 'SecretProviderClass', {
+      name: config.secretProviderClass.name,
+      region: config.cluster.region,
+      failoverRegion: config.secretProviderClass.failoverRegion,
+      pathTranslation: config.secretProviderClass.pathTranslation,
+      objects: wiring.objects,
+      syncedSecrets: wiring.syncedKeys.length === 0 ? [] : [{
+        secretName: config.secretProviderClass.syncedSecretName,
+        type: 'Opaque',
+        labels,
+        data: wiring.syncedKeys,
+      }],
+      labels,
+    });
+
+    for (const workspaceNamespace of [namespace, ...config.coder.workspaceNamespaces.map(n => n.name)]) {
+      new CoderWorkspaceRbac(this, `WorkspaceRbac-${workspaceNamespace}`, {
+        namespace: workspaceNamespace,
+        serviceAccountName: config.serviceAccount.name,
+        serviceAccountNamespace: namespace,
+        bindingName: config.coder.name,
+        labels,
+      });
+    }
+
+    new CoderService(this, 'Service', {
+      name: config.coder.name,
+      version: config.coder.version,
+      type: config.coder.service.type,
+      externalTrafficPolicy: config.coder.service.externalTrafficPolicy,
+      annotations: config.coder.service.annotations,
+    });
+
+    this.deployment = new CoderDeployment(this, 'Deployment', {
+      name: config.coder.name,
+      version: config.coder.version,
+      image: config.coder.image,
+      accessUrl: config.coder.accessUrl,
+      replicas: config.coder.replicas,
+      serviceAccountName: this.serviceAccount.name,
+      secretProviderClassName: this.secretProviderClass.name,
+      secretsMountPath: config.secretProviderClass.mountPath,
+      secretEnv: wiring.env,
+      env: config.coder.env,
+      resources: config.coder.resources,
+      readOnlyRootFilesystem: config.coder.readOnlyRootFilesystem,
+    });
+  }
+}

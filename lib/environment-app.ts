@@ -1,0 +1,28 @@
+import { App, YamlOutputType } from 'cdk8s';
+import { ClusterScopedChart } from './cluster-scoped-chart';
+import { CoderChart } from './coder-chart';
+import { EnvironmentConfig } from './environment-config';
+
+/** The charts of one environment, in the order their files are applied. */
+export interface EnvironmentCharts {
+  readonly clusterScoped: ClusterScopedChart;
+  readonly coder: CoderChart;
+}
+
+/**
+ * Adds the charts of one environment to an app. The namespaced chart depends on the cluster-scoped one, so cdk8s
+ * prefixes their files `0000-` and `0001-` and `kubectl apply -f` creates the Namespace before anything in it.
+ */
+export function addEnvironmentCharts(app: App, config: EnvironmentConfig): EnvironmentCharts {
+  const clusterScoped = new ClusterScopedChart(app, 'coder-cluster', { config, disableResourceNameHashes: true });
+  const coder = new CoderChart(app, 'coder', { config, disableResourceNameHashes: true });
+  coder.addDependency(clusterScoped);
+  return { clusterScoped, coder };
+}
+
+/** A cdk8s app that writes one YAML file per chart into `outdir`. */
+export function environmentApp(config: EnvironmentConfig, outdir: string): App {
+  const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
+  addEnvironmentCharts(app, config);
+  return app;
+}
