@@ -1,0 +1,67 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Testing } from 'cdk8s';
+import { parse, parseAllDocuments } from 'yaml';
+import { addEnvironmentCharts } from '../lib/environment-app';
+import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
+
+export const ROOT = join(__dirname, '..');
+export const EXAMPLE_ENV = join(ROOT, 'environments', 'example.yaml');
+
+/** A Kubernetes object as it is written to a manifest. */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+
+/** The example environment as parsed YAML, before validation. */
+export function rawExample(): any {
+  return parse(readFileSync(EXAMPLE_ENV, 'utf8'));
+}
+
+/** The example environment after `patch` edits its parsed YAML, validated like a real file. */
+export function exampleConfig(patch: (raw: any) => void = () => undefined): EnvironmentConfig {
+  const raw = rawExample();
+  patch(raw);
+  return parseEnvironment(raw, 'test.yaml');
+}
+
+/** Every object an environment emits, cluster-scoped chart first, in file order. */
+export function synthObjects(config: EnvironmentConfig): Manifest[] {
+  const app = Testing.app();
+  const charts = addEnvironmentCharts(app, config);
+  return [...Testing.synth(charts.clusterScoped), ...Testing.synth(charts.coder)] as Manifest[];
+}
+
+/** The single object of `kind` (and `name`, when several share the kind). */
+export function find(objects: Manifest[], kind: string, name?: string): Manifest {
+  const found = objects.filter(o => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** Reads a directory of manifests the way `kubectl apply -f` does: files in lexical order, documents in file order. */
+export function readManifestDir(dir: string): { file: string; object: Manifest }[] {
+  return readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).sort().flatMap(file =>
+    parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
+      .map(doc => doc.toJS() as Manifest)
+      .filter(object => object !== null)
+      .map(object => ({ file, object })));
+}
+
+/** A fresh, empty temporary directory. */
+export function tempDir(prefix = 'coder-eks-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Every file below `dir` with its bytes, keyed by relative path. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) {
+      const full = join(entry.parentPath, entry.name);
+      out[full.slice(dir.length + 1)] = readFileSync(full, 'utf8');
+    }
+  }
+  return out;
+}
