@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
+import { describeObject, Manifest, syncedFileProblems } from './manifest-checks';
 
 /** One field of a JSON secret, mounted as a file of its own. */
 export interface JmesPathEntry {
@@ -123,6 +124,14 @@ export function mountedFileName(nameOrAlias: string, pathTranslation: string = D
   return nameOrAlias.split('/').join(pathTranslation);
 }
 
+/** ASCP's own test for a file name that climbs out of the mount directory. */
+const ESCAPING_PATH = /(\/\.\.\/)|(^\.\.\/)|(\/\.\.$)|(^\.\.$)/;
+
+/** Whether ASCP would refuse a mounted file name because it leaves the mount directory. */
+export function escapesMount(fileName: string): boolean {
+  return ESCAPING_PATH.test(fileName);
+}
+
 /**
  * A SecretProviderClass for the AWS provider (ASCP) of the Secrets Store CSI driver.
  *
@@ -175,7 +184,28 @@ export class AwsSecretProviderClass extends Construct {
       },
     });
     this.namespace = this.apiObject.metadata.namespace;
+
+    this.node.addValidation({
+      validate: () => {
+        const manifest = this.apiObject.toJson() as Manifest;
+        return [...mountedFileProblems(manifest, this.mountedFiles), ...syncedFileProblems(manifest, this.mountedFiles)];
+      },
+    });
   }
+}
+
+/** File names must be unique (ASCP would overwrite or refuse) and stay inside the mount directory. */
+function mountedFileProblems(manifest: Manifest, files: readonly string[]): string[] {
+  const problems: string[] = [];
+  files.forEach((file, i) => {
+    if (files.indexOf(file) < i) {
+      problems.push(`${describeObject(manifest)}: spec.parameters.objects: mounted file name "${file}" is used twice`);
+    }
+    if (escapesMount(file)) {
+      problems.push(`${describeObject(manifest)}: spec.parameters.objects: file name "${file}" climbs out of the mount`);
+    }
+  });
+  return problems;
 }
 
 /** Serializes the objects as the YAML list ASCP parses, keeping only the fields that are set. */

@@ -1,8 +1,9 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CsiSecretSyncRbac } from './csi-secret-sync-rbac';
 import { EnvironmentConfig } from './environment-config';
+import { clusterScopeProblems, describeObject, Manifest } from './manifest-checks';
 
 export interface ClusterScopedChartProps extends ChartProps {
   readonly config: EnvironmentConfig;
@@ -25,10 +26,24 @@ export class ClusterScopedChart extends Chart {
       }
     }
 
-    new CsiSecretSyncRbac(this, 'CsiSecretSyncRbac', {
+    const rbac = new CsiSecretSyncRbac(this, 'CsiSecretSyncRbac', {
       driverNamespace: config.csiDriver.namespace,
       driverServiceAccountName: config.csiDriver.serviceAccountName,
       labels,
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson() as Manifest);
+        const binding = rbac.clusterRoleBinding.toJson() as Manifest;
+        const subjectNamespace = binding.subjects?.[0]?.namespace;
+        const problems = clusterScopeProblems(objects);
+        if (subjectNamespace !== config.csiDriver.namespace) {
+          problems.push(`${describeObject(binding)}: subjects[0].namespace: must be the driver namespace ` +
+            `${config.csiDriver.namespace} (csiDriver.namespace), got ${JSON.stringify(subjectNamespace)}`);
+        }
+        return problems;
+      },
     });
   }
 }

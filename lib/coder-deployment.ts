@@ -1,15 +1,15 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { coderLabels, coderSelectorLabels } from './coder-labels';
+import { PG_CONNECTION_AUTH, PG_CONNECTION_URL } from './coder-settings';
+import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
+import { describeObject, emittedObjects, Manifest, podProblems } from './manifest-checks';
 
 /** The port Coder serves HTTP on inside the pod, named `http`. */
 export const CODER_HTTP_PORT = 8080;
 
 /** The port Coder serves Prometheus metrics on when CODER_PROMETHEUS_ENABLE is "true". */
 export const CODER_PROMETHEUS_PORT = 2112;
-
-/** The CSI driver that the Secrets Store CSI driver registers. */
-export const SECRETS_STORE_CSI_DRIVER = 'secrets-store.csi.k8s.io';
 
 /** Name of the CSI volume in the pod. */
 export const SECRETS_VOLUME_NAME = 'secrets-store';
@@ -73,6 +73,13 @@ export interface CoderDeploymentProps {
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Check at synth time that the pod's ServiceAccount carries the IRSA role annotation. Turn it off for EKS Pod
+   * Identity, where an association made in AWS takes the annotation's place.
+   *
+   * @default true
+   */
+  readonly requireRoleAnnotation?: boolean;
 }
 
 const DEFAULT_REQUESTS: CpuMemory = { cpu: '500m', memory: '1Gi' };
@@ -166,7 +173,39 @@ export class CoderDeployment extends Construct {
         },
       },
     });
+
+    this.node.addValidation({
+      validate: () => {
+        const manifest = this.apiObject.toJson() as Manifest;
+        return [
+          ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
+          ...coderSettingProblems(manifest),
+        ];
+      },
+    });
   }
+}
+
+/**
+ * Coder needs an external database (without CODER_PG_CONNECTION_URL it starts a built-in PostgreSQL in the pod and
+ * loses everything on restart) and an http(s) access URL.
+ */
+function coderSettingProblems(manifest: Manifest): string[] {
+  const problems: string[] = [];
+  const env: k8s.EnvVar[] = manifest.spec.template.spec.containers[0].env ?? [];
+  const at = `${describeObject(manifest)}: spec.template.spec.containers[0].env`;
+  const byName = new Map(env.map(e => [e.name, e]));
+  const url = byName.get(PG_CONNECTION_URL);
+  if (url === undefined) {
+    problems.push(`${at}: must set ${PG_CONNECTION_URL} (from a synced Secret, or with ${PG_CONNECTION_AUTH}=awsiamrds)`);
+  } else if (url.value !== undefined && byName.get(PG_CONNECTION_AUTH)?.value !== 'awsiamrds') {
+    problems.push(`${at}: ${PG_CONNECTION_URL} must come from a synced Secret unless ${PG_CONNECTION_AUTH} is awsiamrds`);
+  }
+  const accessUrl = byName.get('CODER_ACCESS_URL')?.value;
+  if (accessUrl === undefined || !/^https?:\/\/[^/]/.test(accessUrl)) {
+    problems.push(`${at}: CODER_ACCESS_URL must be an http:// or https:// URL, got ${JSON.stringify(accessUrl ?? null)}`);
+  }
+  return problems;
 }
 
 /**

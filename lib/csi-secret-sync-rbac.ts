@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { clusterScopeProblems, Manifest } from './manifest-checks';
 
 /** The verbs the driver's own Helm chart grants for secret sync; the driver lists and watches cluster-wide. */
 export const SECRET_SYNC_VERBS: readonly string[] = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -49,6 +50,10 @@ export class CsiSecretSyncRbac extends Construct {
         name: props.driverServiceAccountName ?? 'secrets-store-csi-driver',
         namespace: props.driverNamespace,
       }],
+    });
+
+    this.node.addValidation({
+      validate: () => clusterScopeProblems([this.clusterRole.toJson(), this.clusterRoleBinding.toJson()] as Manifest[]),
     });
   }
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { isAwsRegion } from './aws-regions';
+import { environmentRuleProblems, formatPath, isValidPathTranslation } from './environment-rules';
 
 /** A Kubernetes DNS-1123 label: namespaces, container and port names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -139,12 +140,25 @@ export const environmentSchema = z.strictObject({
     /** Name of the Kubernetes Secret that the driver syncs for settings consumed through env. */
     syncedSecretName: dnsSubdomain.default('coder-secrets'),
     /** Character that replaces "/" in file names, or "False" to keep slashes. */
-    pathTranslation: z.string().optional(),
+    pathTranslation: z.string()
+      .refine(isValidPathTranslation, { error: 'must be "False" or a single character' })
+      .optional(),
     failoverRegion: region.optional(),
   }).prefault({}),
   secrets: z.array(secretObject).min(1, { error: 'must list at least one secret' }),
   coder: coderSettings,
-});
+}).check(z.superRefine((document, ctx) => {
+  for (const problem of environmentRuleProblems(document)) {
+    // The input is always given: zod would otherwise report the whole document as the offending value.
+    ctx.addIssue({
+      code: 'custom',
+      path: problem.path,
+      message: problem.message,
+      input: problem.input,
+      params: { hideInput: problem.hideInput === true },
+    });
+  }
+}, { when: () => true }));
 
 /** An environment file after defaults are applied. */
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
@@ -168,16 +182,6 @@ export class ConfigError extends Error {
   }
 }
 
-/** Renders a zod path such as `['secrets', 1, 'objectType']` as `secrets[1].objectType`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') {
-      return `${out}[${key}]`;
-    }
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-}
-
 function describeValue(value: unknown): string {
   if (value === undefined) {
     return 'nothing';
@@ -196,7 +200,11 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
     }
     const input = (issue as { input?: unknown }).input;
     const message = input === undefined && issue.code === 'invalid_type' ? 'required' : issue.message;
-    problems.push({ path: formatPath(issue.path), message: `${message}, got ${describeValue(input)}` });
+    if (issue.code === 'custom' && issue.params?.hideInput) {
+      problems.push({ path: formatPath(issue.path), message });
+    } else {
+      problems.push({ path: formatPath(issue.path), message: `${message}, got ${describeValue(input)}` });
+    }
   }
   return problems;
 }
@@ -228,12 +236,13 @@ export function loadEnvironment(file: string): EnvironmentConfig {
     throw new ConfigError(file, [{ path: '', message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
 
-  const document = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   if (document.errors.length > 0) {
-    throw new ConfigError(file, document.errors.map(e => ({
-      path: '',
-      message: `is not valid YAML at line ${e.linePos?.[0].line ?? '?'}, column ${e.linePos?.[0].col ?? '?'}: ${e.message}`,
-    })));
+    throw new ConfigError(file, document.errors.map(e => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return { path: '', message: `is not valid YAML at line ${line}, column ${col}: ${e.message}` };
+    }));
   }
 
   return parseEnvironment(document.toJS(), file);

@@ -1,8 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { IConstruct } from 'constructs';
 import { environmentApp } from './environment-app';
 import { ConfigError, loadEnvironment } from './environment-config';
+import { environmentWarnings } from './environment-rules';
 import { publishDirectory } from './publish';
 
 export interface SynthOptions {
@@ -19,27 +21,49 @@ export interface SynthOptions {
   readonly stagingDir?: string;
 }
 
+/** What a successful synth wrote and what it found risky. */
+export interface SynthResult {
+  /** Names of the files written into `outdir`, in apply order. */
+  readonly files: string[];
+  /** One line per risky setting, `<file>: <field path>: <why>`. */
+  readonly warnings: string[];
+}
+
 /**
  * Renders one environment into a staging directory and, only if every check passes, swaps the result into
  * `outdir`. A failed synth leaves `outdir` exactly as it was.
  *
- * @returns the names of the files written, in apply order
+ * @throws ConfigError listing every problem of the environment file, or of the objects it would produce
  */
-export function synthEnvironment(options: SynthOptions): string[] {
+export function synthEnvironment(options: SynthOptions): SynthResult {
   const config = loadEnvironment(options.envFile);
+  const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
   const staging = options.stagingDir ?? mkdtempSync(join(tmpdir(), 'coder-eks-synth-'));
   try {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    environmentApp(config, staging).synth();
+    const app = environmentApp(config, staging);
+    const problems = validationProblems(app);
+    if (problems.length > 0) {
+      throw new ConfigError(options.envFile, problems.map(message => ({ path: '', message })));
+    }
+    app.synth();
     publishDirectory(staging, options.outdir);
-    return readdirSync(options.outdir).sort();
+    return { files: readdirSync(options.outdir).sort(), warnings };
   } finally {
     if (options.stagingDir === undefined) {
       rmSync(staging, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Runs every check the constructs attached with `node.addValidation`, on the objects as they would be written.
+ * `App.synth()` runs them too, but stops with a stack trace; this returns them as plain lines.
+ */
+export function validationProblems(scope: IConstruct): string[] {
+  return scope.node.findAll().flatMap(c => c.node.validate());
 }
 
 /**
@@ -49,7 +73,10 @@ export function synthEnvironment(options: SynthOptions): string[] {
  */
 export function runSynth(options: SynthOptions): number {
   try {
-    const files = synthEnvironment(options);
+    const { files, warnings } = synthEnvironment(options);
+    for (const warning of warnings) {
+      console.error(`warning: ${warning}`);
+    }
     for (const file of files) {
       console.log(`wrote ${join(options.outdir, file)}`);
     }

@@ -1,0 +1,379 @@
+import { isAwsRegion, partitionOf } from './aws-regions';
+import { DEFAULT_PATH_TRANSLATION, escapesMount, mountedFileName } from './aws-secret-provider-class';
+import type { EnvironmentConfig } from './environment-config';
+import { isSecretSetting, PG_CONNECTION_AUTH, PG_CONNECTION_URL, STANDARD_CODER_ENV, urlHasPassword } from './coder-settings';
+
+/**
+ * The rules of an environment file that span several fields: the rules ASCP enforces when it mounts (so that they
+ * fail at synth time instead of minutes after an apply, as a pod stuck in ContainerCreating), and the ones that keep
+ * Coder's settings coherent.
+ *
+ * The rules run even when other fields are invalid, so that one run reports every problem; each rule therefore
+ * checks the type of what it reads and stays silent about fields the schema already reports.
+ */
+
+/** One broken rule, with the path of the field to change. */
+export interface RuleProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+  /** The offending value, shown after the message. */
+  readonly input?: unknown;
+  /** Show no value: the rule is about a missing entry, or the value may be secret material. */
+  readonly hideInput?: boolean;
+}
+
+/** The characters a key of a Kubernetes Secret's `data` may hold. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
+export interface ParsedArn {
+  readonly partition: string;
+  readonly service: string;
+  readonly region: string;
+  readonly account: string;
+  readonly resource: string;
+}
+
+/** Splits an ARN into its parts, or returns undefined when it does not have them. */
+export function parseArn(arn: string): ParsedArn | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0] !== 'arn' || parts.slice(1, 3).some(p => p === '') || parts[5] === '') {
+    return undefined;
+  }
+  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
+const record = (value: unknown): Record<string, unknown> =>
+  (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {});
+
+/** Every rule problem of an environment document that may be partly invalid. */
+export function environmentRuleProblems(env: any): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const region = str(env?.cluster?.region);
+  const knownRegion = region !== undefined && isAwsRegion(region) ? region : undefined;
+
+  problems.push(...roleArnProblems(env, knownRegion));
+  problems.push(...secretObjectProblems(env, knownRegion));
+  problems.push(...mountedFileProblems(env));
+  problems.push(...coderEnvProblems(env));
+
+  const serviceAccount = str(env?.serviceAccount?.name);
+  if (serviceAccount === 'default') {
+    problems.push({
+      path: ['serviceAccount', 'name'],
+      message: 'must not be "default": the role annotation belongs on a ServiceAccount of Coder\'s own',
+      input: serviceAccount,
+    });
+  }
+
+  const namespaces = [str(env?.namespace?.name), ...list(env?.coder?.workspaceNamespaces).map(n => str(n?.name))];
+  namespaces.forEach((name, index) => {
+    if (name !== undefined && index > 0 && namespaces.indexOf(name) < index) {
+      problems.push({
+        path: ['coder', 'workspaceNamespaces', index - 1, 'name'],
+        message: `must differ from Coder's namespace and from the other workspace namespaces`,
+        input: name,
+      });
+    }
+  });
+
+  return problems;
+}
+
+function roleArnProblems(env: any, region: string | undefined): RuleProblem[] {
+  const roleArn = str(env?.serviceAccount?.roleArn);
+  const arn = roleArn === undefined ? undefined : parseArn(roleArn);
+  if (arn === undefined || region === undefined || arn.partition === partitionOf(region)) {
+    return [];
+  }
+  return [{
+    path: ['serviceAccount', 'roleArn'],
+    message: `must be in partition "${partitionOf(region)}" of region ${region}`,
+    input: roleArn,
+  }];
+}
+
+/** ASCP's checks of each object: type, ARN, region, failover and version rules. */
+function secretObjectProblems(env: any, region: string | undefined): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const failoverRegion = str(env?.secretProviderClass?.failoverRegion);
+
+  if (failoverRegion !== undefined && failoverRegion === region) {
+    problems.push({
+      path: ['secretProviderClass', 'failoverRegion'],
+      message: 'must differ from cluster.region',
+      input: failoverRegion,
+    });
+  }
+
+  list(env?.secrets).forEach((secret, i) => {
+    const at = (...rest: (string | number)[]) => ['secrets', i, ...rest];
+    const objectName = str(secret?.objectName);
+    const objectType = str(secret?.objectType);
+    if (objectName === undefined) {
+      return;
+    }
+
+    problems.push(...objectNameProblems(objectName, objectType, region, at('objectName'), at('objectType')));
+
+    const isSsm = objectType === 'ssmparameter';
+    if (isSsm && secret.objectVersion !== undefined && secret.objectVersionLabel !== undefined) {
+      problems.push({
+        path: at('objectVersionLabel'),
+        message: 'an SSM parameter takes objectVersion or objectVersionLabel, not both',
+        input: secret.objectVersionLabel,
+      });
+    }
+
+    const failover = secret?.failoverObject;
+    if (failover === undefined || failover === null) {
+      return;
+    }
+    if (str(secret.objectAlias) === undefined) {
+      problems.push({ path: at('objectAlias'), message: 'is required when failoverObject is set', input: secret.objectAlias });
+    }
+    if (failoverRegion === undefined) {
+      problems.push({
+        path: at('failoverObject'),
+        message: 'needs secretProviderClass.failoverRegion',
+        input: failover,
+      });
+    }
+    const failoverName = str(failover.objectName);
+    if (failoverName !== undefined && failoverRegion !== undefined && isAwsRegion(failoverRegion)) {
+      problems.push(...objectNameProblems(
+        failoverName, objectType, failoverRegion, at('failoverObject', 'objectName'), at('objectType')));
+    }
+    if (failover.objectVersion !== secret.objectVersion) {
+      problems.push({
+        path: at('failoverObject', 'objectVersion'),
+        message: `must equal the primary objectVersion (${JSON.stringify(secret.objectVersion ?? null)})`,
+        input: failover.objectVersion,
+      });
+    }
+  });
+  return problems;
+}
+
+function objectNameProblems(
+  objectName: string,
+  objectType: string | undefined,
+  region: string | undefined,
+  namePath: (string | number)[],
+  typePath: (string | number)[],
+): RuleProblem[] {
+  if (!objectName.startsWith('arn:')) {
+    return objectType === undefined
+      ? [{ path: typePath, message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter', input: undefined }]
+      : [];
+  }
+
+  const arn = parseArn(objectName);
+  if (arn === undefined) {
+    return [{ path: namePath, message: 'is not a valid ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>', input: objectName }];
+  }
+  if (arn.service === 'ssm') {
+    return [{ path: namePath, message: 'SSM parameters are given by name, not by ARN', input: objectName }];
+  }
+  if (arn.service !== 'secretsmanager') {
+    return [{ path: namePath, message: `must be a Secrets Manager ARN, not one of service "${arn.service}"`, input: objectName }];
+  }
+
+  const problems: RuleProblem[] = [];
+  if (objectType !== undefined && objectType !== 'secretsmanager') {
+    problems.push({ path: typePath, message: 'must agree with the ARN in objectName: secretsmanager', input: objectType });
+  }
+  if (region !== undefined && arn.region !== region) {
+    problems.push({ path: namePath, message: `must be an ARN in region ${region}`, input: objectName });
+  } else if (region !== undefined && arn.partition !== partitionOf(region)) {
+    problems.push({ path: namePath, message: `must be an ARN in partition "${partitionOf(region)}"`, input: objectName });
+  }
+  return problems;
+}
+
+/**
+ * File names must be unique in the mount, stay inside it, and, when Coder reads them through env, be usable as keys
+ * of the synced Secret. ASCP also refuses an objectName or alias used twice even where the files would differ.
+ */
+function mountedFileProblems(env: any): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const rawTranslation = str(env?.secretProviderClass?.pathTranslation);
+  const translation = rawTranslation !== undefined && isValidPathTranslation(rawTranslation)
+    ? rawTranslation
+    : DEFAULT_PATH_TRANSLATION;
+  const files = new Map<string, string>();
+  const ascpNames = new Map<string, string>();
+
+  const claim = (registry: Map<string, string>, name: string, path: (string | number)[], what: string) => {
+    const owner = registry.get(name);
+    if (owner !== undefined) {
+      problems.push({ path, message: `${what} "${name}" is already used by ${owner}`, input: name });
+    } else {
+      registry.set(name, formatPath(path));
+    }
+  };
+
+  const checkFile = (nameOrAlias: string, path: (string | number)[], consumedByEnv: boolean) => {
+    const file = mountedFileName(nameOrAlias, translation);
+    if (escapesMount(file)) {
+      problems.push({ path, message: 'must not climb out of the mount directory with ".."', input: nameOrAlias });
+    }
+    claim(files, file, path, 'mounted file name');
+    if (consumedByEnv && (!SECRET_KEY.test(file) || file.length > 253)) {
+      problems.push({
+        path,
+        message: `mounted file name "${file}" is read through env and must be usable as a Kubernetes Secret key ` +
+          '(letters, digits, "-", "_", "."); set an objectAlias',
+        input: nameOrAlias,
+      });
+    }
+  };
+
+  list(env?.secrets).forEach((secret, i) => {
+    const objectName = str(secret?.objectName);
+    const objectAlias = str(secret?.objectAlias);
+    if (objectName === undefined) {
+      return;
+    }
+    claim(ascpNames, objectName, ['secrets', i, 'objectName'], 'objectName');
+    if (objectAlias !== undefined) {
+      claim(ascpNames, objectAlias, ['secrets', i, 'objectAlias'], 'objectAlias');
+    }
+    checkFile(objectAlias ?? objectName, ['secrets', i, objectAlias !== undefined ? 'objectAlias' : 'objectName'],
+      str(secret.env) !== undefined);
+
+    list(secret.jmesPath).forEach((entry, j) => {
+      const alias = str(entry?.objectAlias);
+      if (alias !== undefined && alias !== '') {
+        claim(ascpNames, alias, ['secrets', i, 'jmesPath', j, 'objectAlias'], 'objectAlias');
+        checkFile(alias, ['secrets', i, 'jmesPath', j, 'objectAlias'], str(entry.env) !== undefined);
+      }
+    });
+  });
+  return problems;
+}
+
+/** Each setting is set once; secret settings come from secrets; Coder gets a real database. */
+function coderEnvProblems(env: any): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const seen = new Map<string, string>();
+  const claim = (name: string, path: (string | number)[]) => {
+    if (STANDARD_CODER_ENV.includes(name)) {
+      problems.push({ path, message: `${name} is set by the Deployment itself; remove it`, input: name });
+      return;
+    }
+    const owner = seen.get(name);
+    if (owner !== undefined) {
+      problems.push({ path, message: `${name} is already set by ${owner}`, input: name });
+    } else {
+      seen.set(name, formatPath(path));
+    }
+  };
+
+  list(env?.secrets).forEach((secret, i) => {
+    const name = str(secret?.env);
+    if (name !== undefined) {
+      claim(name, ['secrets', i, 'env']);
+    }
+    list(secret?.jmesPath).forEach((entry, j) => {
+      const entryName = str(entry?.env);
+      if (entryName !== undefined) {
+        claim(entryName, ['secrets', i, 'jmesPath', j, 'env']);
+      }
+    });
+  });
+
+  const plainEnv = record(env?.coder?.env);
+  const iamAuth = plainEnv[PG_CONNECTION_AUTH] === 'awsiamrds';
+  for (const [name, value] of Object.entries(plainEnv)) {
+    const path = ['coder', 'env', name];
+    claim(name, path);
+    const passwordlessUrl = name === PG_CONNECTION_URL && iamAuth && typeof value === 'string' && !urlHasPassword(value);
+    if (isSecretSetting(name) && !passwordlessUrl) {
+      problems.push({
+        path,
+        message: `${name} carries secret material: read it from AWS Secrets Manager with a secrets[] entry's env, ` +
+          'not a plain value (the value is not shown)',
+        hideInput: true,
+      });
+    }
+  }
+
+  const hasDatabase = seen.has(PG_CONNECTION_URL);
+  if (!hasDatabase && Array.isArray(env?.secrets)) {
+    problems.push({
+      path: ['secrets'],
+      message: `no entry sets env: ${PG_CONNECTION_URL}; without it Coder starts a built-in PostgreSQL inside the pod ` +
+        `and loses all state on restart (with ${PG_CONNECTION_AUTH}: awsiamrds in coder.env, a password-less URL may ` +
+        'be a plain coder.env value)',
+      hideInput: true,
+    });
+  }
+  return problems;
+}
+
+/** ASCP accepts "False" (any case) to keep slashes, or exactly one character. */
+export function isValidPathTranslation(value: string): boolean {
+  return value.toLowerCase() === 'false' || [...value].length === 1;
+}
+
+/** Renders a field path such as `['secrets', 1, 'objectType']` as `secrets[1].objectType`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => {
+    if (typeof key === 'number') {
+      return `${out}[${key}]`;
+    }
+    return out ? `${out}.${String(key)}` : String(key);
+  }, '');
+}
+
+/** A setting that is valid but risky. */
+export interface RuleWarning {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Warnings for a valid environment: settings that synthesize but are likely to surprise on the cluster. */
+export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
+  const warnings: RuleWarning[] = [];
+
+  if (env.csiDriver.rotation.enabled) {
+    list(env.secrets).forEach((secret, i) => {
+      const envPaths = [
+        ...(secret.env ? [`secrets[${i}].env`] : []),
+        ...list(secret.jmesPath).flatMap((e, j) => (e.env ? [`secrets[${i}].jmesPath[${j}].env`] : [])),
+      ];
+      for (const path of envPaths) {
+        warnings.push({
+          path,
+          message: 'rotation is on, but a value read through env never changes until the pod restarts; ' +
+            'restart Coder after each rotation or read the setting from the mounted file',
+        });
+      }
+    });
+  }
+
+  const roleAccount = parseArn(env.serviceAccount.roleArn)?.account;
+  if (roleAccount !== env.cluster.accountId) {
+    warnings.push({
+      path: 'serviceAccount.roleArn',
+      message: `the role is in account ${roleAccount}, the cluster in ${env.cluster.accountId}; IRSA needs the ` +
+        'cluster\'s OIDC provider registered in the role\'s account',
+    });
+  }
+
+  if (env.coder.replicas > 1) {
+    warnings.push({ path: 'coder.replicas', message: 'more than one Coder replica needs a high-availability licence' });
+  }
+
+  if (!['kube-system', 'aws-secrets-manager'].includes(env.csiDriver.namespace)) {
+    warnings.push({
+      path: 'csiDriver.namespace',
+      message: 'the driver usually runs in kube-system (Helm) or aws-secrets-manager (managed add-on); check with ' +
+        '`kubectl get sa -A | grep secrets-store-csi-driver`',
+    });
+  }
+  return warnings;
+}

@@ -1,0 +1,80 @@
+import { spawnSync } from 'child_process';
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { stringify } from 'yaml';
+import { EXAMPLE_ENV, rawExample, ROOT, snapshotDir, tempDir } from './support';
+
+/** Runs a documented synth command from the project root with the given environment; never throws. */
+function run(command: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', ...env },
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const synthCommands: [string, string, string[]][] = [
+  ['npm run synth', 'npm', ['run', '--silent', 'synth']],
+  ['npx cdk8s synth', process.execPath, [join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth']],
+];
+
+function writeEnv(patch: (raw: any) => void): string {
+  const raw = rawExample();
+  patch(raw);
+  const file = join(tempDir(), 'env.yaml');
+  writeFileSync(file, stringify(raw));
+  return file;
+}
+
+describe('the synth commands', () => {
+  const out = join(tempDir(), 'dist');
+  let before: Record<string, string>;
+
+  beforeAll(() => {
+    const first = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: out });
+    expect(first.status).toBe(0);
+    expect(first.stdout).toBe(`wrote ${out}/0000-coder-cluster.k8s.yaml\nwrote ${out}/0001-coder.k8s.yaml\n`);
+    before = snapshotDir(out);
+  });
+
+  test.each(synthCommands)('a failed %s reports every problem and leaves the output as it was', (_name, command, args) => {
+    const bad = writeEnv(raw => {
+      raw.cluster.region = 'us-east1';
+      raw.secrets[0].objectType = 'ssm';
+    });
+
+    const result = run(command, args, { ENV_FILE: bad, OUT_DIR: out });
+
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`${bad}: cluster.region: must be an AWS region such as us-east-1, got "us-east1"`);
+    expect(result.stderr).toContain(`${bad}: secrets[0].objectType: must be secretsmanager or ssmparameter, got "ssm"`);
+    expect(snapshotDir(out)).toEqual(before);
+  });
+
+  test('the app prints no stack trace for a user mistake', () => {
+    const bad = writeEnv(raw => { raw.coder.replicas = 0; });
+    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: bad, OUT_DIR: out });
+    expect(result.status).toBe(1);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `${bad}: coder.replicas: must be at least 1, got 0`,
+      `synth failed; ${out}/ was left unchanged`,
+    ]);
+  });
+
+  test('cdk8s synth publishes into OUT_DIR too', () => {
+    const fresh = join(tempDir(), 'dist');
+    const result = run(synthCommands[1][1], synthCommands[1][2], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: fresh });
+    expect(result.status).toBe(0);
+    expect(snapshotDir(fresh)).toEqual(before);
+  });
+
+  test('a risky setting synthesizes with a warning on stderr', () => {
+    const risky = writeEnv(raw => { raw.csiDriver.rotation = { enabled: true }; });
+    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: risky, OUT_DIR: join(tempDir(), 'dist') });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain(`warning: ${risky}: secrets[0].env: rotation is on`);
+  });
+});

@@ -1,0 +1,171 @@
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+import { stringify } from 'yaml';
+import { ConfigError, loadEnvironment } from '../lib/environment-config';
+import { environmentWarnings } from '../lib/environment-rules';
+import { rawExample, tempDir } from './support';
+
+/** Writes the example environment after `patch` into a fresh file and returns its path. */
+function badFile(patch: (raw: any) => void): string {
+  const raw = rawExample();
+  patch(raw);
+  const file = join(tempDir(), 'env.yaml');
+  writeFileSync(file, stringify(raw));
+  return file;
+}
+
+function problemsOf(file: string): { path: string; message: string }[] {
+  try {
+    loadEnvironment(file);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      return [...err.problems];
+    }
+    throw err;
+  }
+  throw new Error(`${file} was accepted`);
+}
+
+const ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/pg-AbCdEf';
+
+// Each row: the rule, a one-change edit of the example, the field path the error must name, words it must say.
+const rules: [string, (raw: any) => void, string, RegExp][] = [
+  ['required field present', raw => { delete raw.cluster.region; }, 'cluster.region', /required, got nothing/],
+  ['unknown keys rejected', raw => { raw.secrets[0].objectAlais = 'x'; }, 'secrets[0].objectAlais', /unknown field/],
+  ['namespace is a DNS-1123 label', raw => { raw.namespace.name = 'Coder_NS'; }, 'namespace.name', /DNS-1123 label.*got "Coder_NS"/],
+  ['object names are DNS-1123 subdomains', raw => { raw.secretProviderClass.name = 'Coder Secrets'; },
+    'secretProviderClass.name', /DNS-1123 subdomain/],
+  ['region is a real AWS region', raw => { raw.cluster.region = 'us-east1'; }, 'cluster.region', /AWS region.*got "us-east1"/],
+  ['role ARN is an IAM role ARN', raw => { raw.serviceAccount.roleArn = 'arn:aws:iam::111122223333:user/coder'; },
+    'serviceAccount.roleArn', /IAM role ARN/],
+  ['role ARN partition matches the region', raw => { raw.serviceAccount.roleArn = 'arn:aws-cn:iam::111122223333:role/coder'; },
+    'serviceAccount.roleArn', /partition "aws"/],
+  ['account id has 12 digits', raw => { raw.cluster.accountId = '1111222233'; }, 'cluster.accountId', /12-digit/],
+  ['objectName required', raw => { delete raw.secrets[0].objectName; }, 'secrets[0].objectName', /required/],
+  ['objectType is secretsmanager or ssmparameter', raw => { raw.secrets[0].objectType = 'ssm'; },
+    'secrets[0].objectType', /secretsmanager or ssmparameter, got "ssm"/],
+  ['objectType required unless objectName is an ARN', raw => { delete raw.secrets[0].objectType; },
+    'secrets[0].objectType', /required unless objectName is a full ARN/],
+  ['ARN service agrees with objectType', raw => { raw.secrets[0].objectName = ARN; raw.secrets[0].objectType = 'ssmparameter'; },
+    'secrets[0].objectType', /agree with the ARN/],
+  ['ARN region equals the SecretProviderClass region', raw => { raw.secrets[0].objectName = ARN.replace('us-east-1', 'eu-west-1'); },
+    'secrets[0].objectName', /region us-east-1/],
+  ['SSM parameters are named, not given as ARNs', raw => {
+    raw.secrets[0].objectName = 'arn:aws:ssm:us-east-1:111122223333:parameter/coder/pg';
+    raw.secrets[0].objectType = 'ssmparameter';
+  }, 'secrets[0].objectName', /given by name, not by ARN/],
+  ['jmesPath entries need a path', raw => { delete raw.secrets[1].jmesPath[0].path; }, 'secrets[1].jmesPath[0].path', /required/],
+  ['jmesPath entries need an objectAlias', raw => { delete raw.secrets[1].jmesPath[1].objectAlias; },
+    'secrets[1].jmesPath[1].objectAlias', /required/],
+  ['filePermission is four octal digits', raw => { raw.secrets[0].filePermission = '0800'; },
+    'secrets[0].filePermission', /four octal digits such as 0400, got "0800"/],
+  ['pathTranslation is "False" or one character', raw => { raw.secretProviderClass.pathTranslation = '--'; },
+    'secretProviderClass.pathTranslation', /"False" or a single character/],
+  ['failover needs objectAlias', raw => {
+    raw.secretProviderClass.failoverRegion = 'us-west-2';
+    delete raw.secrets[1].objectAlias;
+    raw.secrets[1].failoverObject = { objectName: 'coder/github-oauth' };
+  }, 'secrets[1].objectAlias', /required when failoverObject is set/],
+  ['failover needs a failoverRegion', raw => { raw.secrets[0].failoverObject = { objectName: 'coder/pg' }; },
+    'secrets[0].failoverObject', /needs secretProviderClass.failoverRegion/],
+  ['failoverRegion differs from the region', raw => { raw.secretProviderClass.failoverRegion = 'us-east-1'; },
+    'secretProviderClass.failoverRegion', /must differ from cluster.region/],
+  ['mounted file names are unique', raw => { raw.secrets[1].jmesPath[0].objectAlias = 'pg-connection-url'; },
+    'secrets[1].jmesPath[0].objectAlias', /"pg-connection-url" is already used by secrets\[0\]\.objectAlias/],
+  ['translated file names are unique', raw => {
+    raw.secrets.push({ objectName: 'coder_postgres', objectType: 'secretsmanager' });
+    raw.secrets.push({ objectName: 'coder/postgres', objectType: 'secretsmanager' });
+  }, 'secrets[3].objectName', /mounted file name "coder_postgres" is already used by secrets\[2\]\.objectName/],
+  ['no alias escapes the mount', raw => {
+    raw.secretProviderClass.pathTranslation = 'False';
+    raw.secrets[1].objectAlias = '../etc/passwd';
+  }, 'secrets[1].objectAlias', /climb out of the mount/],
+  ['files read through env are valid Secret keys', raw => { raw.secrets[0].objectAlias = 'pg url'; },
+    'secrets[0].objectAlias', /usable as a Kubernetes Secret key/],
+  ['each setting is set once', raw => { raw.coder.env.CODER_OAUTH2_GITHUB_CLIENT_ID = 'abc'; },
+    'coder.env.CODER_OAUTH2_GITHUB_CLIENT_ID', /already set by secrets\[1\]\.jmesPath\[0\]\.env/],
+  ['standard settings are not overridden', raw => { raw.coder.env.CODER_HTTP_ADDRESS = '0.0.0.0:80'; },
+    'coder.env.CODER_HTTP_ADDRESS', /set by the Deployment itself/],
+  ['secret settings never come as plain values', raw => { raw.coder.env.CODER_OIDC_CLIENT_SECRET = 'not-a-real-value'; },
+    'coder.env.CODER_OIDC_CLIENT_SECRET', /carries secret material/],
+  ['Coder gets a database URL', raw => { delete raw.secrets[0].env; }, 'secrets', /CODER_PG_CONNECTION_URL.*built-in PostgreSQL/],
+  ['CODER_ACCESS_URL is an http(s) URL', raw => { raw.coder.accessUrl = 'coder.example.com'; }, 'coder.accessUrl', /http/],
+  ['the pod never runs as default', raw => { raw.serviceAccount.name = 'default'; }, 'serviceAccount.name', /not be "default"/],
+  ['workspace namespaces are distinct', raw => { raw.coder.workspaceNamespaces = [{ name: 'coder' }]; },
+    'coder.workspaceNamespaces[0].name', /must differ/],
+  ['the image is pinned', raw => { raw.coder.version = 'latest'; }, 'coder.version', /release number/],
+];
+
+describe('environment file rules', () => {
+  test.each(rules)('%s', (_rule, patch, path, message) => {
+    const problems = problemsOf(badFile(patch));
+    const matching = problems.filter(p => p.path === path);
+    expect(matching.map(p => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
+  });
+
+  test('the example environment breaks none of them', () => {
+    expect(() => loadEnvironment(badFile(() => undefined))).not.toThrow();
+  });
+
+  test('a file with several problems reports all of them, each with its path', () => {
+    const file = badFile(raw => {
+      raw.cluster.region = 'mars-1';
+      raw.namespace.name = 'Coder';
+      raw.secrets[0].objectType = 'ssm';
+      raw.secrets[1].jmesPath[0].objectAlias = 'pg-connection-url';
+      raw.coder.version = 'latest';
+    });
+    expect(problemsOf(file).map(p => p.path)).toEqual(expect.arrayContaining([
+      'cluster.region', 'namespace.name', 'secrets[0].objectType', 'secrets[1].jmesPath[0].objectAlias', 'coder.version',
+    ]));
+  });
+
+  test('errors read <file>: <field path>: <what is wrong>, got <value>', () => {
+    const file = badFile(raw => { raw.secrets[1].objectType = 'ssm'; });
+    expect(() => loadEnvironment(file)).toThrow(
+      `${file}: secrets[1].objectType: must be secretsmanager or ssmparameter, got "ssm"`);
+  });
+
+  test('a plain secret value is never echoed', () => {
+    const file = badFile(raw => { raw.coder.env.CODER_PG_CONNECTION_URL = 'postgres://coder:hunter2@db/coder'; });
+    expect(() => loadEnvironment(file)).toThrow(/CODER_PG_CONNECTION_URL carries secret material/);
+    expect(() => loadEnvironment(file)).not.toThrow(/hunter2/);
+  });
+
+  test('a password-less URL may be plain with IAM database authentication', () => {
+    const file = badFile(raw => {
+      delete raw.secrets[0].env;
+      raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
+      raw.coder.env.CODER_PG_CONNECTION_URL = 'postgres://coder@db.example.com:5432/coder?sslmode=verify-full';
+    });
+    expect(() => loadEnvironment(file)).not.toThrow();
+  });
+
+  test('YAML syntax errors name the line', () => {
+    const file = join(tempDir(), 'broken.yaml');
+    writeFileSync(file, 'cluster:\n  name: [unclosed\n');
+    expect(problemsOf(file)[0].message).toMatch(/not valid YAML at line \d+/);
+  });
+
+  test('a missing file is named', () => {
+    expect(() => loadEnvironment('/nonexistent/env.yaml')).toThrow('/nonexistent/env.yaml: cannot be read: ENOENT');
+  });
+});
+
+describe('warnings for valid but risky settings', () => {
+  test('rotation with settings read through env', () => {
+    const config = loadEnvironment(badFile(raw => { raw.csiDriver.rotation = { enabled: true }; }));
+    const warnings = environmentWarnings(config);
+    expect(warnings.map(w => w.path)).toEqual(['secrets[0].env', 'secrets[1].jmesPath[0].env', 'secrets[1].jmesPath[1].env']);
+    expect(warnings[0].message).toMatch(/never changes until the pod restarts/);
+  });
+
+  test('a role in another account', () => {
+    const config = loadEnvironment(badFile(raw => { raw.serviceAccount.roleArn = 'arn:aws:iam::444455556666:role/coder'; }));
+    expect(environmentWarnings(config)).toEqual([expect.objectContaining({ path: 'serviceAccount.roleArn' })]);
+  });
+
+  test('none for the example environment', () => {
+    expect(environmentWarnings(loadEnvironment(badFile(() => undefined)))).toEqual([]);
+  });
+});
