@@ -10,6 +10,21 @@ export interface ClusterScopedChartProps extends ChartProps {
 }
 
 /**
+ * The labels that make the Pod Security admission controller enforce a profile in a namespace, and warn and audit
+ * against the same one.
+ */
+export function podSecurityLabels(level: 'restricted' | 'baseline' | 'none'): Record<string, string> {
+  if (level === 'none') {
+    return {};
+  }
+  return {
+    'pod-security.kubernetes.io/enforce': level,
+    'pod-security.kubernetes.io/audit': level,
+    'pod-security.kubernetes.io/warn': level,
+  };
+}
+
+/**
  * The cluster-scoped objects of one environment: the Namespaces the synth creates and the CSI driver's secret-sync
  * RBAC. The chart has no namespace, because cdk8s would stamp a chart's namespace on cluster-scoped objects too.
  */
@@ -20,10 +35,14 @@ export class ClusterScopedChart extends Chart {
     const { config } = props;
     const labels = { 'app.kubernetes.io/part-of': 'coder', 'app.kubernetes.io/managed-by': 'cdk8s' };
 
-    for (const namespace of [config.namespace, ...config.coder.workspaceNamespaces]) {
-      if (namespace.create) {
-        new k8s.KubeNamespace(this, `Namespace-${namespace.name}`, { metadata: { name: namespace.name, labels } });
-      }
+    if (config.namespace.create) {
+      new k8s.KubeNamespace(this, `Namespace-${config.namespace.name}`, {
+        metadata: { name: config.namespace.name, labels: { ...labels, ...podSecurityLabels(config.namespace.podSecurity) } },
+      });
+    }
+    // Workspace namespaces get no Pod Security labels: what a workspace pod needs is up to Coder's templates.
+    for (const namespace of config.coder.workspaceNamespaces.filter(n => n.create)) {
+      new k8s.KubeNamespace(this, `Namespace-${namespace.name}`, { metadata: { name: namespace.name, labels } });
     }
 
     const rbac = new CsiSecretSyncRbac(this, 'CsiSecretSyncRbac', {

@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AwsSecretObject, AwsSecretProviderClass, mountedFileName, SyncedSecretKey } from './aws-secret-provider-class';
@@ -16,7 +17,10 @@ export interface CoderChartProps extends ChartProps {
 export interface SecretWiring {
   readonly objects: AwsSecretObject[];
   readonly syncedKeys: SyncedSecretKey[];
+  /** Settings read from the synced Secret. */
   readonly env: SecretEnvVar[];
+  /** Settings whose value is the path of a mounted file. */
+  readonly fileEnv: Record<string, string>;
 }
 
 /**
@@ -29,19 +33,22 @@ export function secretWiring(config: EnvironmentConfig): SecretWiring {
   const secretName = config.secretProviderClass.syncedSecretName;
   const syncedKeys: SyncedSecretKey[] = [];
   const env: SecretEnvVar[] = [];
-  const consume = (envName: string | undefined, nameOrAlias: string) => {
-    if (envName === undefined) {
-      return;
-    }
+  const fileEnv: Record<string, string> = {};
+  const consume = (target: { env?: string; fileEnv?: string }, nameOrAlias: string) => {
     const file = mountedFileName(nameOrAlias, translation);
-    syncedKeys.push({ objectName: file, key: file });
-    env.push({ name: envName, secretName, key: file });
+    if (target.env !== undefined) {
+      syncedKeys.push({ objectName: file, key: file });
+      env.push({ name: target.env, secretName, key: file });
+    }
+    if (target.fileEnv !== undefined) {
+      fileEnv[target.fileEnv] = posix.join(config.secretProviderClass.mountPath, file);
+    }
   };
 
   const objects = config.secrets.map(secret => {
-    consume(secret.env, secret.objectAlias ?? secret.objectName);
+    consume(secret, secret.objectAlias ?? secret.objectName);
     for (const entry of secret.jmesPath ?? []) {
-      consume(entry.env, entry.objectAlias);
+      consume(entry, entry.objectAlias);
     }
     return {
       objectName: secret.objectName,
@@ -55,7 +62,7 @@ export function secretWiring(config: EnvironmentConfig): SecretWiring {
     };
   });
 
-  return { objects, syncedKeys, env };
+  return { objects, syncedKeys, env, fileEnv };
 }
 
 /**
@@ -120,13 +127,15 @@ export class CoderChart extends Chart {
       name: config.coder.name,
       version: config.coder.version,
       image: config.coder.image,
+      imageDigest: config.coder.imageDigest,
       accessUrl: config.coder.accessUrl,
       replicas: config.coder.replicas,
       serviceAccountName: this.serviceAccount.name,
       secretProviderClassName: this.secretProviderClass.name,
       secretsMountPath: config.secretProviderClass.mountPath,
       secretEnv: wiring.env,
-      env: config.coder.env,
+      env: { ...wiring.fileEnv, ...config.coder.env },
+      restartOnSecretChange: config.coder.restartOnSecretChange && wiring.env.length > 0,
       resources: config.coder.resources,
       readOnlyRootFilesystem: config.coder.readOnlyRootFilesystem,
     });

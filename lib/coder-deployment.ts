@@ -4,6 +4,7 @@ import { coderLabels, coderSelectorLabels } from './coder-labels';
 import { PG_CONNECTION_AUTH, PG_CONNECTION_URL } from './coder-settings';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { describeObject, emittedObjects, Manifest, podProblems } from './manifest-checks';
+import { restrictedViolations } from './pod-security';
 
 /** The port Coder serves HTTP on inside the pod, named `http`. */
 export const CODER_HTTP_PORT = 8080;
@@ -47,6 +48,12 @@ export interface CoderDeploymentProps {
   readonly version: string;
   /** @default 'ghcr.io/coder/coder' */
   readonly image?: string;
+  /**
+   * Pins the image to one build as well as to its tag, such as `sha256:<64 hex digits>`.
+   *
+   * @default - the tag alone
+   */
+  readonly imageDigest?: string;
   /** External URL of Coder (CODER_ACCESS_URL). */
   readonly accessUrl: string;
   /**
@@ -80,7 +87,19 @@ export interface CoderDeploymentProps {
    * @default true
    */
   readonly requireRoleAnnotation?: boolean;
+  /**
+   * Annotate the Deployment so that Stakater Reloader, when it runs on the cluster, restarts Coder whenever one of
+   * the Secrets in `secretEnv` changes. Settings read through env change only when the process restarts, so with the
+   * driver's rotation on this is what brings a rotated secret to Coder.
+   *
+   * @default false
+   * @see https://github.com/stakater/Reloader
+   */
+  readonly restartOnSecretChange?: boolean;
 }
+
+/** The annotation Stakater Reloader reads: a comma-separated list of Secrets whose change restarts the workload. */
+export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
 const DEFAULT_REQUESTS: CpuMemory = { cpu: '500m', memory: '1Gi' };
 const DEFAULT_LIMITS: CpuMemory = { cpu: '2', memory: '4Gi' };
@@ -117,9 +136,15 @@ export class CoderDeployment extends Construct {
       volumeMounts.push({ name: 'tmp', mountPath: '/tmp' }, { name: 'cache', mountPath: CODER_CACHE_DIRECTORY });
     }
 
+    const reloadSecrets = [...new Set((props.secretEnv ?? []).map(e => e.secretName))].sort();
+    const annotations = props.restartOnSecretChange && reloadSecrets.length > 0
+      ? { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') }
+      : undefined;
+    const image = `${props.image ?? 'ghcr.io/coder/coder'}:v${props.version}${props.imageDigest ? `@${props.imageDigest}` : ''}`;
+
     this.name = props.name;
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels },
+      metadata: { name: props.name, namespace: props.namespace, labels, annotations },
       spec: {
         replicas: props.replicas ?? 1,
         selector: { matchLabels: coderSelectorLabels(props.name) },
@@ -146,7 +171,7 @@ export class CoderDeployment extends Construct {
             },
             containers: [{
               name: 'coder',
-              image: `${props.image ?? 'ghcr.io/coder/coder'}:v${props.version}`,
+              image,
               imagePullPolicy: 'IfNotPresent',
               command: ['/opt/coder'],
               args: ['server'],
@@ -180,6 +205,8 @@ export class CoderDeployment extends Construct {
         return [
           ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
           ...coderSettingProblems(manifest),
+          ...restrictedViolations(manifest.spec.template.spec, 'spec.template.spec').map(v =>
+            `${describeObject(manifest)}: ${v.path}: ${v.message} (Pod Security Standard "restricted", ${v.control})`),
         ];
       },
     });

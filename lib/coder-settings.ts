@@ -35,7 +35,7 @@ export function isSecretSetting(name: string): boolean {
   ].some(pattern => pattern.test(name));
 }
 
-/** Whether a PostgreSQL URL embeds a password (`postgres://user:password@host/...`). */
+/** Whether a PostgreSQL URL embeds a password: a colon in the user part, before the `@` that ends it. */
 export function urlHasPassword(url: string): boolean {
   return /^[a-z][a-z0-9+.-]*:\/\/[^/@:]*:[^/@]*@/i.test(url);
 }

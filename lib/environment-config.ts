@@ -43,6 +43,9 @@ const namespaceRef = z.strictObject({
   create: z.boolean().default(true),
 });
 
+/** A setting whose value is the path of a mounted file; only Coder's settings that take a file path end in _FILE. */
+const fileEnvName = envVarName.regex(/_FILE$/, { error: 'must be a Coder setting that takes a file path (ending in _FILE)' });
+
 const jmesPathEntry = z.strictObject({
   /** JMESPath expression that selects one field of a JSON secret. */
   path: z.string().min(1, { error: 'must not be empty' }),
@@ -50,6 +53,8 @@ const jmesPathEntry = z.strictObject({
   objectAlias: z.string().min(1, { error: 'must not be empty' }),
   /** Coder setting that receives the field through the synced Kubernetes Secret. */
   env: envVarName.optional(),
+  /** Coder setting that receives the path of the mounted file, such as CODER_TLS_KEY_FILE. */
+  fileEnv: fileEnvName.optional(),
 });
 
 const failoverObject = z.strictObject({
@@ -73,6 +78,8 @@ const secretObject = z.strictObject({
   failoverObject: failoverObject.optional(),
   /** Coder setting that receives the whole object through the synced Kubernetes Secret. */
   env: envVarName.optional(),
+  /** Coder setting that receives the path of the mounted file, such as CODER_TLS_CERT_FILE. */
+  fileEnv: fileEnvName.optional(),
 });
 
 const resourceList = z.strictObject({ cpu: quantity.optional(), memory: quantity.optional() });
@@ -82,6 +89,9 @@ const coderSettings = z.strictObject({
   version: z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'must be a release number such as 2.29.0 (no "v", no "latest")' }),
   image: z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, { error: 'must be an image repository without a tag' })
     .default('ghcr.io/coder/coder'),
+  /** Pins the image further to one build: `sha256:` and 64 hex digits. */
+  imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be sha256: followed by 64 lower-case hex digits' })
+    .optional(),
   /** Name of the Deployment, the Service, the workspace RoleBinding and the `app.kubernetes.io/instance` label. */
   name: dnsLabel.default('coder'),
   /** The external URL users and workspaces reach Coder at (CODER_ACCESS_URL). */
@@ -91,6 +101,11 @@ const coderSettings = z.strictObject({
   /** Non-secret Coder settings, added after the standard ones. */
   env: z.record(envVarName, z.string()).default({}),
   resources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).prefault({}),
+  /**
+   * Annotate the Deployment for Stakater Reloader, which must run on the cluster, so that Coder restarts when the
+   * synced Secret changes: settings read through env change only on restart.
+   */
+  restartOnSecretChange: z.boolean().default(false),
   /** Mount the root filesystem read-only, with writable emptyDirs for /tmp and the cache directory. */
   readOnlyRootFilesystem: z.boolean().default(true),
   service: z.strictObject({
@@ -111,7 +126,13 @@ export const environmentSchema = z.strictObject({
     region,
     accountId: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes' }),
   }),
-  namespace: namespaceRef,
+  namespace: namespaceRef.extend({
+    /**
+     * Pod Security Standard the created namespace enforces (labels pod-security.kubernetes.io/*), or none to opt out.
+     */
+    podSecurity: z.enum(['restricted', 'baseline', 'none'], { error: 'must be restricted, baseline or none' })
+      .default('restricted'),
+  }),
   serviceAccount: z.strictObject({
     name: dnsSubdomain.default('coder'),
     /** The IAM role the pod assumes through IRSA. */

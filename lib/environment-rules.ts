@@ -273,16 +273,18 @@ function coderEnvProblems(env: any): RuleProblem[] {
   };
 
   list(env?.secrets).forEach((secret, i) => {
-    const name = str(secret?.env);
-    if (name !== undefined) {
-      claim(name, ['secrets', i, 'env']);
-    }
-    list(secret?.jmesPath).forEach((entry, j) => {
-      const entryName = str(entry?.env);
-      if (entryName !== undefined) {
-        claim(entryName, ['secrets', i, 'jmesPath', j, 'env']);
+    const targets: [unknown, (string | number)[]][] = [
+      [secret, ['secrets', i]],
+      ...list(secret?.jmesPath).map((entry, j): [unknown, (string | number)[]] => [entry, ['secrets', i, 'jmesPath', j]]),
+    ];
+    for (const [target, path] of targets) {
+      for (const field of ['env', 'fileEnv']) {
+        const name = str(record(target)[field]);
+        if (name !== undefined) {
+          claim(name, [...path, field]);
+        }
       }
-    });
+    }
   });
 
   const plainEnv = record(env?.coder?.env);
@@ -339,7 +341,7 @@ export interface RuleWarning {
 export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
   const warnings: RuleWarning[] = [];
 
-  if (env.csiDriver.rotation.enabled) {
+  if (env.csiDriver.rotation.enabled && !env.coder.restartOnSecretChange) {
     list(env.secrets).forEach((secret, i) => {
       const envPaths = [
         ...(secret.env ? [`secrets[${i}].env`] : []),
@@ -348,8 +350,8 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
       for (const path of envPaths) {
         warnings.push({
           path,
-          message: 'rotation is on, but a value read through env never changes until the pod restarts; ' +
-            'restart Coder after each rotation or read the setting from the mounted file',
+          message: 'rotation is on, but a value read through env never changes until the pod restarts; set ' +
+            'coder.restartOnSecretChange (needs Stakater Reloader) or read the setting from the mounted file with fileEnv',
         });
       }
     });
