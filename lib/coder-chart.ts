@@ -7,6 +7,7 @@ import { coderLabels } from './coder-labels';
 import { CoderService } from './coder-service';
 import { EnvironmentConfig } from './environment-config';
 import { IrsaServiceAccount } from './irsa-service-account';
+import { SecretMountSmokeTest } from './secret-mount-smoke-test';
 import { CoderWorkspaceRbac } from './workspace-rbac';
 
 export interface CoderChartProps extends ChartProps {
@@ -139,5 +140,16 @@ export class CoderChart extends Chart {
       resources: config.coder.resources,
       readOnlyRootFilesystem: config.coder.readOnlyRootFilesystem,
     });
+
+    if (config.smokeTest.enabled) {
+      new SecretMountSmokeTest(this, 'SmokeTest', {
+        serviceAccountName: this.serviceAccount.name,
+        secretProviderClass: this.secretProviderClass,
+        mountPath: config.secretProviderClass.mountPath,
+        image: config.smokeTest.image,
+        activeDeadlineSeconds: config.smokeTest.activeDeadlineSeconds,
+        ttlSecondsAfterFinished: config.smokeTest.ttlSecondsAfterFinished,
+      });
+    }
   }
 }

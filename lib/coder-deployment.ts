@@ -4,7 +4,7 @@ import { coderLabels, coderSelectorLabels } from './coder-labels';
 import { PG_CONNECTION_AUTH, PG_CONNECTION_URL } from './coder-settings';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { describeObject, emittedObjects, Manifest, podProblems } from './manifest-checks';
-import { restrictedViolations } from './pod-security';
+import { restrictedProblems } from './pod-security';
 
 /** The port Coder serves HTTP on inside the pod, named `http`. */
 export const CODER_HTTP_PORT = 8080;
@@ -205,8 +205,7 @@ export class CoderDeployment extends Construct {
         return [
           ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
           ...coderSettingProblems(manifest),
-          ...restrictedViolations(manifest.spec.template.spec, 'spec.template.spec').map(v =>
-            `${describeObject(manifest)}: ${v.path}: ${v.message} (Pod Security Standard "restricted", ${v.control})`),
+          ...restrictedProblems(manifest),
         ];
       },
     });

@@ -168,6 +168,16 @@ export const environmentSchema = z.strictObject({
   }).prefault({}),
   secrets: z.array(secretObject).min(1, { error: 'must list at least one secret' }),
   coder: coderSettings,
+  /** A Job that checks, on the cluster, that every secret is mounted and synced. */
+  smokeTest: z.strictObject({
+    enabled: z.boolean().default(false),
+    image: z.string().regex(/^[a-z0-9.\/-]+:[\w.-]+(@sha256:[a-f0-9]{64})?$/, { error: 'must be an image with a pinned tag' })
+      .refine(image => !/:latest(@|$)/.test(image), { error: 'must not use the tag latest' })
+      .default('busybox:1.36.1'),
+    activeDeadlineSeconds: z.int().min(30, { error: 'must be at least 30' }).max(3600, { error: 'must be at most 3600' })
+      .default(180),
+    ttlSecondsAfterFinished: z.int().min(0, { error: 'must not be negative' }).default(3600),
+  }).prefault({}),
 }).check(z.superRefine((document, ctx) => {
   for (const problem of environmentRuleProblems(document)) {
     // The input is always given: zod would otherwise report the whole document as the offending value.

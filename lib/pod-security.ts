@@ -1,3 +1,5 @@
+import { describeObject, Manifest } from './manifest-checks';
+
 /**
  * The Kubernetes Pod Security Standards' `restricted` profile (which includes `baseline`), control by control, as
  * a check of a pod spec. The admission controller enforces the same rules when the namespace carries the
@@ -32,6 +34,12 @@ const SAFE_SYSCTLS: readonly string[] = [
 ];
 
 const SELINUX_TYPES: readonly (string | undefined)[] = [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+
+/** The restricted profile's violations of a workload's pod template, as lines that name the object and the field. */
+export function restrictedProblems(workload: Manifest): string[] {
+  return restrictedViolations(workload.spec?.template?.spec ?? {}, 'spec.template.spec').map(v =>
+    `${describeObject(workload)}: ${v.path}: ${v.message} (Pod Security Standard "restricted", ${v.control})`);
+}
 
 /** Every violation of the restricted profile in a pod spec; `at` prefixes the paths (such as `spec.template.spec`). */
 export function restrictedViolations(pod: any, at: string = 'spec'): PodSecurityViolation[] {

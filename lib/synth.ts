@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
 import { environmentApp } from './environment-app';
-import { ConfigError, loadEnvironment } from './environment-config';
+import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
 import { publishDirectory } from './publish';
 
@@ -43,12 +43,7 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   try {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    const app = environmentApp(config, staging);
-    const problems = validationProblems(app);
-    if (problems.length > 0) {
-      throw new ConfigError(options.envFile, problems.map(message => ({ path: '', message })));
-    }
-    app.synth();
+    renderEnvironment(config, staging, options.envFile);
     publishDirectory(staging, options.outdir);
     return { files: readdirSync(options.outdir).sort(), warnings };
   } finally {
@@ -56,6 +51,21 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
       rmSync(staging, { recursive: true, force: true });
     }
   }
+}
+
+/**
+ * Writes one environment's manifests into `outdir` after every check the constructs attached has passed.
+ *
+ * @param envFile the environment file's name, for error messages
+ * @throws ConfigError listing every problem of the objects that would be written
+ */
+export function renderEnvironment(config: EnvironmentConfig, outdir: string, envFile: string): void {
+  const app = environmentApp(config, outdir);
+  const problems = validationProblems(app);
+  if (problems.length > 0) {
+    throw new ConfigError(envFile, problems.map(message => ({ path: '', message })));
+  }
+  app.synth();
 }
 
 /**

@@ -1,0 +1,167 @@
+import { createHash } from 'crypto';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { AwsSecretProviderClass } from './aws-secret-provider-class';
+import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
+import { emittedObjects, Manifest, podProblems } from './manifest-checks';
+import { restrictedProblems } from './pod-security';
+
+/** A small image with a POSIX shell, pinned. */
+export const DEFAULT_SMOKE_TEST_IMAGE = 'busybox:1.36.1';
+
+export interface SecretMountSmokeTestProps {
+  /**
+   * The Job's name is this prefix and a hash of the Job's spec. A Job's pod template cannot change after creation,
+   * so a changed test gets a new name, which `kubectl apply` creates (and runs) instead of failing on the old one.
+   *
+   * @default - `<SecretProviderClass name>-smoke-test`
+   */
+  readonly namePrefix?: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** The ServiceAccount the workload runs as: the test must authenticate exactly as the workload does. */
+  readonly serviceAccountName: string;
+  /** The SecretProviderClass the workload mounts. */
+  readonly secretProviderClass: AwsSecretProviderClass;
+  /** Where the workload mounts it. */
+  readonly mountPath: string;
+  /** @default DEFAULT_SMOKE_TEST_IMAGE */
+  readonly image?: string;
+  /**
+   * How long the test may run before Kubernetes stops it and marks it failed, in seconds.
+   *
+   * @default 180
+   */
+  readonly activeDeadlineSeconds?: number;
+  /**
+   * How long the finished Job stays for its result to be read, in seconds, before Kubernetes deletes it.
+   *
+   * @default 3600
+   */
+  readonly ttlSecondsAfterFinished?: number;
+  /**
+   * Run as an Argo CD PostSync hook, after every sync. The hook annotations belong on this Job only.
+   *
+   * @default true
+   */
+  readonly argoCdPostSyncHook?: boolean;
+  /** @default true */
+  readonly requireRoleAnnotation?: boolean;
+}
+
+/**
+ * The checking script. It receives what to check as arguments (`file:<name>`, `key:<Secret>/<key>:<variable>`),
+ * never interpolated into the script, and it prints names only, never a value.
+ */
+export const SMOKE_TEST_SCRIPT = `
+missing=0
+for check in "$@"; do
+  case "$check" in
+    file:*)
+      f="\${check#file:}"
+      if [ -s "$MOUNT/$f" ]; then echo "ok: file $f"; else echo "MISSING: file $f is absent or empty in $MOUNT"; missing=1; fi ;;
+    key:*)
+      spec="\${check#key:}"; var="\${spec##*:}"; ref="\${spec%:*}"
+      eval "value=\\\${$var}"
+      if [ -n "$value" ]; then echo "ok: synced Secret key $ref"; else echo "MISSING: synced Secret key $ref"; missing=1; fi ;;
+  esac
+done
+if [ "$missing" -ne 0 ]; then echo "smoke test failed"; exit 1; fi
+echo "smoke test passed"
+`.trim();
+
+/**
+ * A Job that authenticates as the workload, mounts the same SecretProviderClass read-only, and checks that every
+ * expected file exists and is non-empty and that every key of every synced Secret exists, printing names and never
+ * values. It exits non-zero, naming what is missing, when the mount or the sync is broken: the check the team used to
+ * do by exec-ing into a pod.
+ */
+export class SecretMountSmokeTest extends Construct {
+  public readonly name: string;
+  public readonly apiObject: k8s.KubeJob;
+
+  constructor(scope: Construct, id: string, props: SecretMountSmokeTestProps) {
+    super(scope, id);
+
+    const spc = props.secretProviderClass;
+    const keys = spc.syncedSecrets.flatMap(secret => secret.data.map(d => ({ secret: secret.secretName, key: d.key })));
+    const env: k8s.EnvVar[] = [
+      { name: 'MOUNT', value: props.mountPath },
+      // Optional, so that a missing key is reported by name instead of stopping the pod before the script runs.
+      ...keys.map((k, i) => ({
+        name: `SYNCED_KEY_${i}`,
+        valueFrom: { secretKeyRef: { name: k.secret, key: k.key, optional: true } },
+      })),
+    ];
+    const checks = [
+      ...spc.mountedFiles.map(file => `file:${file}`),
+      ...keys.map((k, i) => `key:${k.secret}/${k.key}:SYNCED_KEY_${i}`),
+    ];
+
+    const spec: k8s.JobSpec = {
+      backoffLimit: 0,
+      activeDeadlineSeconds: props.activeDeadlineSeconds ?? 180,
+      ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 3600,
+      template: {
+        metadata: { labels: { 'app.kubernetes.io/name': 'secret-mount-smoke-test' } },
+        spec: {
+          serviceAccountName: props.serviceAccountName,
+          // ASCP gets the pod's identity through the CSI driver; the script itself never calls the Kubernetes API.
+          automountServiceAccountToken: false,
+          restartPolicy: 'Never',
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            runAsGroup: 65534,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [{
+            name: 'check',
+            image: props.image ?? DEFAULT_SMOKE_TEST_IMAGE,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['sh', '-c', SMOKE_TEST_SCRIPT, 'smoke-test', ...checks],
+            env,
+            resources: {
+              requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
+              limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') },
+            },
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+            },
+            volumeMounts: [{ name: 'secrets-store', mountPath: props.mountPath, readOnly: true }],
+          }],
+          volumes: [{
+            name: 'secrets-store',
+            csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: spc.name } },
+          }],
+        },
+      },
+    };
+    const hash = createHash('sha256').update(JSON.stringify(k8s.toJson_JobSpec(spec))).digest('hex').slice(0, 8);
+    this.name = `${(props.namePrefix ?? `${spc.name}-smoke-test`).slice(0, 54)}-${hash}`;
+
+    this.apiObject = new k8s.KubeJob(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: props.namespace,
+        labels: { 'app.kubernetes.io/name': 'secret-mount-smoke-test', 'app.kubernetes.io/part-of': 'coder' },
+        annotations: (props.argoCdPostSyncHook ?? true)
+          ? { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' }
+          : undefined,
+      },
+      spec,
+    });
+
+    this.node.addValidation({
+      validate: () => {
+        const manifest = this.apiObject.toJson() as Manifest;
+        return [
+          ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
+          ...restrictedProblems(manifest),
+        ];
+      },
+    });
+  }
+}
