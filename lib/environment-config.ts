@@ -1,7 +1,11 @@
 import { readFileSync } from 'fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { isAwsRegion } from './aws-regions';
+import { isArn, KMS_KEY_ARN, parseKmsKeyArn, parseRoleArn, parseSecretArn, ROLE_ARN } from './aws-arns';
+import { isAwsRegion, partitionOf } from './aws-regions';
+import { issuerDomainOf, parseOidcIssuer } from './eks-oidc-issuer';
+
+export { ROLE_ARN } from './aws-arns';
 
 /** A Kubernetes DNS-1123 label: namespaces, container and port names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -11,9 +15,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /** Coder reads its settings from environment variables whose names are C identifiers. */
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** `arn:<partition>:iam::<account>:role/<optional path/><name>`, as IAM defines role names and paths. */
-export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[!-~]+\/)*)([A-Za-z0-9+=,.@_-]{1,64})$/;
 
 /** Kubernetes resource quantities such as `500m`, `2`, `4Gi`. */
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
@@ -102,18 +103,27 @@ const coderSettings = z.strictObject({
   workspaceNamespaces: z.array(namespaceRef).default([]),
 });
 
-/** The schema of one environment file. */
-export const environmentSchema = z.strictObject({
+/** The fields of one environment file, each checked on its own. */
+const environmentFields = z.strictObject({
   cluster: z.strictObject({
     /** EKS cluster name. */
     name: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { error: 'must be an EKS cluster name' }),
     region,
     accountId: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes' }),
+    /** The cluster's OIDC issuer; the IRSA trust policy names it. Not needed with Pod Identity. */
+    oidcIssuer: z.string()
+      .refine(value => parseOidcIssuer(value) !== undefined, {
+        error: 'must be an EKS OIDC issuer such as https://oidc.eks.<region>.amazonaws.com/id/<32-character id>',
+      })
+      .transform(value => parseOidcIssuer(value)!)
+      .optional(),
   }),
+  /** How the pod gets its AWS credentials: IRSA (role annotation and OIDC trust) or EKS Pod Identity. */
+  auth: z.enum(['irsa', 'podIdentity'], { error: 'must be irsa or podIdentity' }).default('irsa'),
   namespace: namespaceRef,
   serviceAccount: z.strictObject({
     name: dnsSubdomain.default('coder'),
-    /** The IAM role the pod assumes through IRSA. */
+    /** The IAM role the pod assumes, through IRSA or a Pod Identity association. */
     roleArn: z.string().regex(ROLE_ARN, { error: 'must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>' }),
     /** Sets eks.amazonaws.com/sts-regional-endpoints. */
     stsRegionalEndpoints: z.boolean().optional(),
@@ -125,7 +135,7 @@ export const environmentSchema = z.strictObject({
     /** Namespace the Secrets Store CSI driver runs in: the managed add-on's, or kube-system for a Helm install. */
     namespace: dnsLabel.default('aws-secrets-manager'),
     serviceAccountName: dnsSubdomain.default('secrets-store-csi-driver'),
-    /** The driver's rotation settings; the driver is configured elsewhere, this tells the synth what to expect. */
+    /** The driver's rotation settings, written into the managed add-on's configuration values. */
     rotation: z.strictObject({
       enabled: z.boolean().default(false),
       pollInterval: z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, { error: 'must be a duration such as 2m or 30s' })
@@ -143,11 +153,140 @@ export const environmentSchema = z.strictObject({
     failoverRegion: region.optional(),
   }).prefault({}),
   secrets: z.array(secretObject).min(1, { error: 'must list at least one secret' }),
+  /**
+   * Customer-managed KMS key that encrypts the secrets and SecureString parameters. Secrets encrypted with the
+   * AWS managed keys need no KMS permission in the role's policy, so leave it out for those.
+   */
+  kmsKeyArn: z.string().regex(KMS_KEY_ARN, {
+    error: 'must be a KMS key ARN: arn:<partition>:kms:<region>:<12-digit account>:key/<key id> (not an alias)',
+  }).optional(),
   coder: coderSettings,
 });
 
 /** An environment file after defaults are applied. */
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type EnvironmentConfig = z.output<typeof environmentFields>;
+
+/** A problem that involves more than one field, reported at the field to change. */
+interface CrossFieldProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+  readonly input: unknown;
+}
+
+/**
+ * The rules that relate fields to each other. They matter most for the IAM policies, which are built from the
+ * partition, region and account of the cluster: an ARN from another partition or region would give a policy that
+ * grants nothing, and ASCP refuses at mount time what it cannot read (an ARN outside its region, an object without
+ * objectType that is not an ARN).
+ *
+ * zod runs these rules even when a field failed its own check (so that one run reports every problem), and such a
+ * field keeps the value as written: each rule therefore reads only fields that passed, and stays silent otherwise.
+ */
+function crossFieldProblems(config: EnvironmentConfig): CrossFieldProblem[] {
+  const problems: CrossFieldProblem[] = [];
+  const problem = (path: (string | number)[], message: string, input: unknown) => {
+    problems.push({ path, message, input });
+  };
+  const { region, accountId } = config.cluster;
+  const partition = isAwsRegion(region) ? partitionOf(region) : undefined;
+  const failoverRegion = config.secretProviderClass.failoverRegion;
+  const roleArn = config.serviceAccount.roleArn;
+  // A value that failed its own check is still the string the user wrote, not the parsed issuer.
+  const issuer = typeof config.cluster.oidcIssuer === 'object' ? config.cluster.oidcIssuer : undefined;
+
+  if (config.auth === 'irsa' && config.cluster.oidcIssuer === undefined) {
+    problem(['cluster', 'oidcIssuer'], 'required with auth: irsa (aws eks describe-cluster --name <cluster> '
+      + '--query cluster.identity.oidc.issuer prints it)', undefined);
+  }
+  if (config.auth === 'podIdentity') {
+    for (const field of ['stsRegionalEndpoints', 'tokenExpirationSeconds'] as const) {
+      const value = config.serviceAccount[field];
+      if (value !== undefined) {
+        problem(['serviceAccount', field], 'applies to IRSA only; remove it with auth: podIdentity', value);
+      }
+    }
+  }
+  config.secrets.forEach((secret, index) => {
+    if (!isArn(secret.objectName) && secret.objectType === undefined) {
+      problem(['secrets', index, 'objectType'], 'required unless objectName is an ARN', undefined);
+    }
+    if (secret.failoverObject !== undefined && failoverRegion === undefined) {
+      problem(['secrets', index, 'failoverObject'], 'needs secretProviderClass.failoverRegion', secret.failoverObject);
+    } else if (secret.failoverObject !== undefined && !isArn(secret.failoverObject.objectName)
+      && secret.objectType === undefined) {
+      const message = 'must be an ARN too when the object has no objectType';
+      problem(['secrets', index, 'failoverObject', 'objectName'], message, secret.failoverObject.objectName);
+    }
+  });
+  if (partition === undefined) {
+    // Every rule below compares against the cluster's region, which the schema has already reported.
+    return problems;
+  }
+
+  const role = ROLE_ARN.test(roleArn) ? parseRoleArn(roleArn) : undefined;
+  if (role !== undefined && role.partition !== partition) {
+    problem(['serviceAccount', 'roleArn'], `must be in partition ${partition}, the partition of ${region}`, roleArn);
+  } else if (role !== undefined && role.accountId !== accountId) {
+    problem(['serviceAccount', 'roleArn'], `must be in the cluster's account ${accountId}: the generated policies `
+      + 'expect the role, its OIDC provider and the secrets given by name in one account', roleArn);
+  }
+
+  if (issuer !== undefined && issuer.region !== region) {
+    problem(['cluster', 'oidcIssuer'], `must be the issuer of a cluster in ${region}`, issuer.hostAndPath);
+  } else if (issuer !== undefined && issuer.domain !== issuerDomainOf(partition)) {
+    const domain = issuerDomainOf(partition);
+    problem(['cluster', 'oidcIssuer'], `must end in ${domain} in partition ${partition}`, issuer.hostAndPath);
+  }
+
+  const knownFailoverRegion = failoverRegion !== undefined && isAwsRegion(failoverRegion) ? failoverRegion : undefined;
+  if (knownFailoverRegion === region) {
+    problem(['secretProviderClass', 'failoverRegion'], 'must differ from cluster.region', failoverRegion);
+  } else if (knownFailoverRegion !== undefined && partitionOf(knownFailoverRegion) !== partition) {
+    const message = `must be in partition ${partition}, like ${region}`;
+    problem(['secretProviderClass', 'failoverRegion'], message, failoverRegion);
+  }
+
+  const key = config.kmsKeyArn === undefined ? undefined : parseKmsKeyArn(config.kmsKeyArn);
+  if (key !== undefined && (key.partition !== partition || key.region !== region)) {
+    problem(['kmsKeyArn'], `must be a key in ${region}, where the secrets are read`, config.kmsKeyArn);
+  }
+
+  config.secrets.forEach((secret, index) => {
+    for (const message of arnProblems(secret.objectName, secret.objectType, region)) {
+      problem(['secrets', index, 'objectName'], message, secret.objectName);
+    }
+    if (secret.failoverObject !== undefined && knownFailoverRegion !== undefined) {
+      for (const message of arnProblems(secret.failoverObject.objectName, secret.objectType, knownFailoverRegion)) {
+        problem(['secrets', index, 'failoverObject', 'objectName'], message, secret.failoverObject.objectName);
+      }
+    }
+  });
+
+  return problems;
+}
+
+/** What is wrong with an objectName given as an ARN, as ASCP checks it; nothing when it is a name. */
+function arnProblems(objectName: string, objectType: string | undefined, expectedRegion: string): string[] {
+  if (!isArn(objectName)) {
+    return [];
+  }
+  const secret = parseSecretArn(objectName);
+  if (secret === undefined || objectType === 'ssmparameter') {
+    return ['must be a Secrets Manager secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>); '
+      + 'SSM parameters are given by name'];
+  }
+  if (secret.partition !== partitionOf(expectedRegion) || secret.region !== expectedRegion) {
+    return [`must be an ARN in ${expectedRegion}: ASCP reads each ARN in the region it is listed for`];
+  }
+  return [];
+}
+
+/** The schema of one environment file: every field, then the rules that relate them. */
+export const environmentSchema = environmentFields.superRefine((config, ctx) => {
+  for (const problem of crossFieldProblems(config)) {
+    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: problem.input });
+  }
+});
 
 /** One object of `secrets`, after defaults are applied. */
 export type SecretObjectConfig = EnvironmentConfig['secrets'][number];
