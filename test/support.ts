@@ -24,6 +24,15 @@ export function exampleConfig(patch: (raw: any) => void = () => undefined): Envi
   return parseEnvironment(raw, 'test.yaml');
 }
 
+/** The example environment switched to EKS Pod Identity. */
+export function podIdentityConfig(): EnvironmentConfig {
+  return exampleConfig(raw => {
+    raw.auth = 'podIdentity';
+    delete raw.cluster.oidcIssuer;
+    delete raw.serviceAccount.stsRegionalEndpoints;
+  });
+}
+
 /** Every object an environment emits, cluster-scoped chart first, in file order. */
 export function synthObjects(config: EnvironmentConfig): Manifest[] {
   const app = Testing.app();
