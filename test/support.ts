@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
+import { awsOutputFiles } from '../lib/aws-outputs';
 import { addEnvironmentCharts } from '../lib/environment-app';
 import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
 
@@ -38,6 +39,14 @@ export function synthObjects(config: EnvironmentConfig): Manifest[] {
   const app = Testing.app();
   const charts = addEnvironmentCharts(app, config);
   return [...Testing.synth(charts.clusterScoped), ...Testing.synth(charts.coder)] as Manifest[];
+}
+
+/** Every object and every AWS-side document an environment emits, both taken from one set of charts. */
+export function synthAll(config: EnvironmentConfig): { objects: Manifest[]; aws: Record<string, any> } {
+  const app = Testing.app();
+  const charts = addEnvironmentCharts(app, config);
+  const aws = Object.fromEntries(awsOutputFiles(config, charts.coder).map(file => [file.name, file.document]));
+  return { objects: [...Testing.synth(charts.clusterScoped), ...Testing.synth(charts.coder)] as Manifest[], aws };
 }
 
 /** The single object of `kind` (and `name`, when several share the kind). */
