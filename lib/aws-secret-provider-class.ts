@@ -140,9 +140,16 @@ export function escapesMount(fileName: string): boolean {
 export class AwsSecretProviderClass extends Construct {
   public readonly name: string;
   public readonly namespace: string | undefined;
+  /** The region ASCP reads the objects from. */
+  public readonly region: string;
+  /** The region ASCP also reads every object from, if any. */
+  public readonly failoverRegion: string | undefined;
+  /** The objects ASCP mounts; the IAM permissions policy grants exactly these. */
+  public readonly objects: readonly AwsSecretObject[];
   /** Every file name this SecretProviderClass mounts, in the order ASCP writes them. */
   public readonly mountedFiles: readonly string[];
   public readonly syncedSecrets: readonly SyncedSecret[];
+  public readonly usePodIdentity: boolean;
   public readonly apiObject: SecretProviderClass;
 
   constructor(scope: Construct, id: string, props: AwsSecretProviderClassProps) {
@@ -150,6 +157,10 @@ export class AwsSecretProviderClass extends Construct {
 
     const translation = props.pathTranslation ?? DEFAULT_PATH_TRANSLATION;
     this.name = props.name;
+    this.region = props.region;
+    this.failoverRegion = props.failoverRegion;
+    this.objects = props.objects;
+    this.usePodIdentity = props.usePodIdentity ?? false;
     this.mountedFiles = props.objects.flatMap(object => [
       mountedFileName(object.objectAlias ?? object.objectName, translation),
       ...(object.jmesPath ?? []).map(entry => mountedFileName(entry.objectAlias, translation)),
@@ -166,7 +177,7 @@ export class AwsSecretProviderClass extends Construct {
     if (props.pathTranslation !== undefined) {
       parameters.pathTranslation = props.pathTranslation;
     }
-    if (props.usePodIdentity) {
+    if (this.usePodIdentity) {
       parameters.usePodIdentity = 'true';
     }
 

@@ -67,8 +67,9 @@ export function secretWiring(config: EnvironmentConfig): SecretWiring {
 }
 
 /**
- * The namespaced objects of one environment, in apply order: the IRSA ServiceAccount, the SecretProviderClass, the
- * workspace RBAC, the Service and last the Deployment that needs all of them.
+ * The namespaced objects of one environment, in apply order: the ServiceAccount (with the IRSA role annotation, or
+ * without it for Pod Identity), the SecretProviderClass, the workspace RBAC, the Service and last the Deployment that
+ * needs all of them.
  */
 export class CoderChart extends Chart {
   public readonly serviceAccount: IrsaServiceAccount;
@@ -83,9 +84,13 @@ export class CoderChart extends Chart {
     const labels = coderLabels(config.coder.name, config.coder.version);
     const wiring = secretWiring(config);
 
+    const podIdentity = config.auth === 'podIdentity';
+
+    // With Pod Identity the association made in AWS names the role. A role annotation as well would make the EKS
+    // webhook inject IRSA credentials too, which the AWS SDKs try before Pod Identity's.
     this.serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', {
       name: config.serviceAccount.name,
-      roleArn: config.serviceAccount.roleArn,
+      roleArn: podIdentity ? undefined : config.serviceAccount.roleArn,
       stsRegionalEndpoints: config.serviceAccount.stsRegionalEndpoints,
       tokenExpirationSeconds: config.serviceAccount.tokenExpirationSeconds,
       labels,
@@ -96,6 +101,7 @@ export class CoderChart extends Chart {
       region: config.cluster.region,
       failoverRegion: config.secretProviderClass.failoverRegion,
       pathTranslation: config.secretProviderClass.pathTranslation,
+      usePodIdentity: podIdentity,
       objects: wiring.objects,
       syncedSecrets: wiring.syncedKeys.length === 0 ? [] : [{
         secretName: config.secretProviderClass.syncedSecretName,
@@ -139,6 +145,7 @@ export class CoderChart extends Chart {
       restartOnSecretChange: config.coder.restartOnSecretChange && wiring.env.length > 0,
       resources: config.coder.resources,
       readOnlyRootFilesystem: config.coder.readOnlyRootFilesystem,
+      requireRoleAnnotation: !podIdentity,
     });
 
     if (config.smokeTest.enabled) {
@@ -149,6 +156,7 @@ export class CoderChart extends Chart {
         image: config.smokeTest.image,
         activeDeadlineSeconds: config.smokeTest.activeDeadlineSeconds,
         ttlSecondsAfterFinished: config.smokeTest.ttlSecondsAfterFinished,
+        requireRoleAnnotation: !podIdentity,
       });
     }
   }

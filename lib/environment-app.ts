@@ -20,9 +20,16 @@ export function addEnvironmentCharts(app: App, config: EnvironmentConfig): Envir
   return { clusterScoped, coder };
 }
 
+/** A cdk8s app of one environment and its charts. */
+export interface EnvironmentApp {
+  readonly app: App;
+  /** The charts, for what is derived from the emitted objects, such as the IAM policies. */
+  readonly charts: EnvironmentCharts;
+}
+
 /** A cdk8s app that writes one YAML file per chart into `outdir`. */
-export function environmentApp(config: EnvironmentConfig, outdir: string): App {
+export function environmentApp(config: EnvironmentConfig, outdir: string): EnvironmentApp {
   const app = new App({ outdir, outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });
-  addEnvironmentCharts(app, config);
-  return app;
+  const charts = addEnvironmentCharts(app, config);
+  return { app, charts };
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { KMS_KEY_ARN, ROLE_ARN } from './aws-arns';
 import { isAwsRegion } from './aws-regions';
+import { parseOidcIssuer } from './eks-oidc-issuer';
 import { environmentRuleProblems, formatPath, isValidPathTranslation } from './environment-rules';
 
 /** A Kubernetes DNS-1123 label: namespaces, container and port names. */
@@ -12,9 +14,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 
 /** Coder reads its settings from environment variables whose names are C identifiers. */
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** `arn:<partition>:iam::<account>:role/<optional path/><name>`, as IAM defines role names and paths. */
-export const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/((?:[!-~]+\/)*)([A-Za-z0-9+=,.@_-]{1,64})$/;
 
 /** Kubernetes resource quantities such as `500m`, `2`, `4Gi`. */
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
@@ -118,14 +117,23 @@ const coderSettings = z.strictObject({
   workspaceNamespaces: z.array(namespaceRef).default([]),
 });
 
-/** The schema of one environment file. */
+/** The schema of one environment file: every field, then the rules that relate fields to each other. */
 export const environmentSchema = z.strictObject({
   cluster: z.strictObject({
     /** EKS cluster name. */
     name: z.string().regex(/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, { error: 'must be an EKS cluster name' }),
     region,
     accountId: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id in quotes' }),
+    /** The cluster's OIDC issuer; the IRSA trust policy names it. Not needed with Pod Identity. */
+    oidcIssuer: z.string()
+      .refine(value => parseOidcIssuer(value) !== undefined, {
+        error: 'must be an EKS OIDC issuer such as https://oidc.eks.<region>.amazonaws.com/id/<32-character id>',
+      })
+      .transform(value => parseOidcIssuer(value)!)
+      .optional(),
   }),
+  /** How the pod gets its AWS credentials: IRSA (role annotation and OIDC trust) or EKS Pod Identity. */
+  auth: z.enum(['irsa', 'podIdentity'], { error: 'must be irsa or podIdentity' }).default('irsa'),
   namespace: namespaceRef.extend({
     /**
      * Pod Security Standard the created namespace enforces (labels pod-security.kubernetes.io/*), or none to opt out.
@@ -135,7 +143,7 @@ export const environmentSchema = z.strictObject({
   }),
   serviceAccount: z.strictObject({
     name: dnsSubdomain.default('coder'),
-    /** The IAM role the pod assumes through IRSA. */
+    /** The IAM role the pod assumes, through IRSA or a Pod Identity association. */
     roleArn: z.string().regex(ROLE_ARN, { error: 'must be an IAM role ARN: arn:<partition>:iam::<12-digit account>:role/<name>' }),
     /** Sets eks.amazonaws.com/sts-regional-endpoints. */
     stsRegionalEndpoints: z.boolean().optional(),
@@ -147,7 +155,7 @@ export const environmentSchema = z.strictObject({
     /** Namespace the Secrets Store CSI driver runs in: the managed add-on's, or kube-system for a Helm install. */
     namespace: dnsLabel.default('aws-secrets-manager'),
     serviceAccountName: dnsSubdomain.default('secrets-store-csi-driver'),
-    /** The driver's rotation settings; the driver is configured elsewhere, this tells the synth what to expect. */
+    /** The driver's rotation settings, written into the managed add-on's configuration values. */
     rotation: z.strictObject({
       enabled: z.boolean().default(false),
       pollInterval: z.string().regex(/^(\d+(ns|us|ms|s|m|h))+$/, { error: 'must be a duration such as 2m or 30s' })
@@ -167,6 +175,13 @@ export const environmentSchema = z.strictObject({
     failoverRegion: region.optional(),
   }).prefault({}),
   secrets: z.array(secretObject).min(1, { error: 'must list at least one secret' }),
+  /**
+   * Customer-managed KMS key that encrypts the secrets and SecureString parameters. Secrets encrypted with the
+   * AWS managed keys need no KMS permission in the role's policy, so leave it out for those.
+   */
+  kmsKeyArn: z.string().regex(KMS_KEY_ARN, {
+    error: 'must be a KMS key ARN: arn:<partition>:kms:<region>:<12-digit account>:key/<key id> (not an alias)',
+  }).optional(),
   coder: coderSettings,
   /** A Job that checks, on the cluster, that every secret is mounted and synced. */
   smokeTest: z.strictObject({

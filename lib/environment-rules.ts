@@ -1,5 +1,7 @@
+import { isArn, parseArn, parseKmsKeyArn, parseRoleArn, parseSecretArn, ROLE_ARN } from './aws-arns';
 import { isAwsRegion, partitionOf } from './aws-regions';
 import { DEFAULT_PATH_TRANSLATION, escapesMount, mountedFileName } from './aws-secret-provider-class';
+import { issuerDomainOf } from './eks-oidc-issuer';
 import type { EnvironmentConfig } from './environment-config';
 import { isSecretSetting, PG_CONNECTION_AUTH, PG_CONNECTION_URL, STANDARD_CODER_ENV, urlHasPassword } from './coder-settings';
 
@@ -25,24 +27,6 @@ export interface RuleProblem {
 /** The characters a key of a Kubernetes Secret's `data` may hold. */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
-/** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
-export interface ParsedArn {
-  readonly partition: string;
-  readonly service: string;
-  readonly region: string;
-  readonly account: string;
-  readonly resource: string;
-}
-
-/** Splits an ARN into its parts, or returns undefined when it does not have them. */
-export function parseArn(arn: string): ParsedArn | undefined {
-  const parts = arn.split(':');
-  if (parts.length < 6 || parts[0] !== 'arn' || parts.slice(1, 3).some(p => p === '') || parts[5] === '') {
-    return undefined;
-  }
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
-}
-
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
 const record = (value: unknown): Record<string, unknown> =>
@@ -54,7 +38,7 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
   const region = str(env?.cluster?.region);
   const knownRegion = region !== undefined && isAwsRegion(region) ? region : undefined;
 
-  problems.push(...roleArnProblems(env, knownRegion));
+  problems.push(...identityProblems(env, knownRegion));
   problems.push(...secretObjectProblems(env, knownRegion));
   problems.push(...mountedFileProblems(env));
   problems.push(...coderEnvProblems(env));
@@ -82,17 +66,71 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
   return problems;
 }
 
-function roleArnProblems(env: any, region: string | undefined): RuleProblem[] {
-  const roleArn = str(env?.serviceAccount?.roleArn);
-  const arn = roleArn === undefined ? undefined : parseArn(roleArn);
-  if (arn === undefined || region === undefined || arn.partition === partitionOf(region)) {
-    return [];
+/**
+ * The identity's rules: the role, the OIDC issuer and the KMS key belong to the cluster's partition, region and
+ * account, which the generated IAM policies are built from; an ARN from elsewhere gives a policy that grants nothing.
+ */
+function identityProblems(env: any, region: string | undefined): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const auth = env?.auth;
+  const accountId = str(env?.cluster?.accountId);
+  // A valid issuer has been parsed into an object; a string is one the schema has already refused.
+  const issuer = env?.cluster?.oidcIssuer;
+
+  if (auth === 'irsa' && issuer === undefined) {
+    problems.push({
+      path: ['cluster', 'oidcIssuer'],
+      message: 'required with auth: irsa (aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer ' +
+        'prints it)',
+    });
   }
-  return [{
-    path: ['serviceAccount', 'roleArn'],
-    message: `must be in partition "${partitionOf(region)}" of region ${region}`,
-    input: roleArn,
-  }];
+  if (auth === 'podIdentity') {
+    for (const field of ['stsRegionalEndpoints', 'tokenExpirationSeconds']) {
+      if (env?.serviceAccount?.[field] !== undefined) {
+        problems.push({
+          path: ['serviceAccount', field],
+          message: 'applies to IRSA only; remove it with auth: podIdentity',
+          input: env.serviceAccount[field],
+        });
+      }
+    }
+  }
+  if (region === undefined) {
+    return problems;
+  }
+
+  const partition = partitionOf(region);
+  const roleArn = str(env?.serviceAccount?.roleArn);
+  const role = roleArn !== undefined && ROLE_ARN.test(roleArn) ? parseRoleArn(roleArn) : undefined;
+  if (role !== undefined && role.partition !== partition) {
+    problems.push({ path: ['serviceAccount', 'roleArn'], message: `must be in partition ${partition}, the partition of ${region}`, input: roleArn });
+  } else if (role !== undefined && accountId !== undefined && /^\d{12}$/.test(accountId) && role.accountId !== accountId) {
+    problems.push({
+      path: ['serviceAccount', 'roleArn'],
+      message: `must be in the cluster's account ${accountId}: the generated policies expect the role, its OIDC provider ` +
+        'and the secrets given by name in one account',
+      input: roleArn,
+    });
+  }
+
+  if (issuer !== null && typeof issuer === 'object') {
+    if (issuer.region !== region) {
+      problems.push({ path: ['cluster', 'oidcIssuer'], message: `must be the issuer of a cluster in ${region}`, input: issuer.hostAndPath });
+    } else if (issuer.domain !== issuerDomainOf(partition)) {
+      problems.push({
+        path: ['cluster', 'oidcIssuer'],
+        message: `must end in ${issuerDomainOf(partition)} in partition ${partition}`,
+        input: issuer.hostAndPath,
+      });
+    }
+  }
+
+  const kmsKeyArn = str(env?.kmsKeyArn);
+  const key = kmsKeyArn === undefined ? undefined : parseKmsKeyArn(kmsKeyArn);
+  if (key !== undefined && (key.partition !== partition || key.region !== region)) {
+    problems.push({ path: ['kmsKeyArn'], message: `must be a key in ${region}, where the secrets are read`, input: kmsKeyArn });
+  }
+  return problems;
 }
 
 /** ASCP's checks of each object: type, ARN, region, failover and version rules. */
@@ -104,6 +142,13 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
     problems.push({
       path: ['secretProviderClass', 'failoverRegion'],
       message: 'must differ from cluster.region',
+      input: failoverRegion,
+    });
+  } else if (failoverRegion !== undefined && region !== undefined && isAwsRegion(failoverRegion)
+    && partitionOf(failoverRegion) !== partitionOf(region)) {
+    problems.push({
+      path: ['secretProviderClass', 'failoverRegion'],
+      message: `must be in partition ${partitionOf(region)}, like ${region}`,
       input: failoverRegion,
     });
   }
@@ -164,7 +209,7 @@ function objectNameProblems(
   namePath: (string | number)[],
   typePath: (string | number)[],
 ): RuleProblem[] {
-  if (!objectName.startsWith('arn:')) {
+  if (!isArn(objectName)) {
     return objectType === undefined
       ? [{ path: typePath, message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter', input: undefined }]
       : [];
@@ -181,14 +226,17 @@ function objectNameProblems(
     return [{ path: namePath, message: `must be a Secrets Manager ARN, not one of service "${arn.service}"`, input: objectName }];
   }
 
+  if (parseSecretArn(objectName) === undefined) {
+    return [{ path: namePath, message: 'must be a Secrets Manager secret ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>', input: objectName }];
+  }
   const problems: RuleProblem[] = [];
   if (objectType !== undefined && objectType !== 'secretsmanager') {
     problems.push({ path: typePath, message: 'must agree with the ARN in objectName: secretsmanager', input: objectType });
   }
   if (region !== undefined && arn.region !== region) {
-    problems.push({ path: namePath, message: `must be an ARN in region ${region}`, input: objectName });
+    problems.push({ path: namePath, message: `must be an ARN in ${region}: ASCP reads each ARN in the region it is listed for`, input: objectName });
   } else if (region !== undefined && arn.partition !== partitionOf(region)) {
-    problems.push({ path: namePath, message: `must be an ARN in partition "${partitionOf(region)}"`, input: objectName });
+    problems.push({ path: namePath, message: `must be an ARN in partition ${partitionOf(region)}`, input: objectName });
   }
   return problems;
 }
@@ -354,15 +402,6 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
             'coder.restartOnSecretChange (needs Stakater Reloader) or read the setting from the mounted file with fileEnv',
         });
       }
-    });
-  }
-
-  const roleAccount = parseArn(env.serviceAccount.roleArn)?.account;
-  if (roleAccount !== env.cluster.accountId) {
-    warnings.push({
-      path: 'serviceAccount.roleArn',
-      message: `the role is in account ${roleAccount}, the cluster in ${env.cluster.accountId}; IRSA needs the ` +
-        'cluster\'s OIDC provider registered in the role\'s account',
     });
   }
 

@@ -1,36 +1,90 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'fs';
-import { basename, dirname, join, resolve } from 'path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
+
+/** One directory to replace: `dest` becomes a copy of `source`. */
+export interface Publication {
+  readonly source: string;
+  readonly dest: string;
+}
 
 /**
  * Replaces the directory `dest` with a copy of `source`, so that readers see either the old tree or the new one and
  * never an empty or half-written one. The copy is made beside `dest` (same filesystem), then swapped in by rename.
  */
 export function publishDirectory(source: string, dest: string): void {
-  const target = resolve(dest);
-  const parent = dirname(target);
-  mkdirSync(parent, { recursive: true });
+  publishDirectories([{ source, dest }]);
+}
 
-  const incoming = mkdtempSync(join(parent, `.${basename(target)}.incoming-`));
+/**
+ * Replaces several directories together: either every `dest` ends up a copy of its `source`, or every `dest` is
+ * left as it was. All copies are made first, beside their destinations; only then are they swapped in by rename,
+ * and a failed rename puts back the directories already swapped.
+ *
+ * @throws when two destinations are the same directory or one lies inside another
+ */
+export function publishDirectories(publications: readonly Publication[]): void {
+  const targets = publications.map(p => resolve(p.dest));
+  for (const [i, a] of targets.entries()) {
+    for (const b of targets.slice(i + 1)) {
+      if (contains(a, b) || contains(b, a)) {
+        throw new Error(`output directories ${a} and ${b} must be separate, neither inside the other`);
+      }
+    }
+  }
+
+  const prepared: { target: string; incoming: string }[] = [];
   try {
-    cpSync(source, incoming, { recursive: true });
+    for (const [i, publication] of publications.entries()) {
+      const target = targets[i];
+      mkdirSync(dirname(target), { recursive: true });
+      const incoming = mkdtempSync(join(dirname(target), `.${basename(target)}.incoming-`));
+      prepared.push({ target, incoming });
+      cpSync(publication.source, incoming, { recursive: true });
+    }
   } catch (err) {
-    rmSync(incoming, { recursive: true, force: true });
+    removeAll(prepared.map(p => p.incoming));
     throw err;
   }
 
-  if (!existsSync(target)) {
-    renameSync(incoming, target);
-    return;
-  }
-
-  const previous = `${incoming.replace('.incoming-', '.previous-')}`;
-  renameSync(target, previous);
+  const swapped: { target: string; previous?: string }[] = [];
   try {
-    renameSync(incoming, target);
+    for (const { target, incoming } of prepared) {
+      const previous = existsSync(target) ? incoming.replace('.incoming-', '.previous-') : undefined;
+      if (previous !== undefined) {
+        renameSync(target, previous);
+      }
+      try {
+        renameSync(incoming, target);
+      } catch (err) {
+        if (previous !== undefined) {
+          renameSync(previous, target);
+        }
+        throw err;
+      }
+      swapped.push({ target, previous });
+    }
   } catch (err) {
-    renameSync(previous, target);
-    rmSync(incoming, { recursive: true, force: true });
+    for (const { target, previous } of swapped.reverse()) {
+      rmSync(target, { recursive: true, force: true });
+      if (previous !== undefined) {
+        renameSync(previous, target);
+      }
+    }
+    removeAll(prepared.map(p => p.incoming));
     throw err;
   }
-  rmSync(previous, { recursive: true, force: true });
+
+  removeAll(swapped.flatMap(s => (s.previous === undefined ? [] : [s.previous])));
+}
+
+/** Whether `inner` is `outer` or lies below it. */
+function contains(outer: string, inner: string): boolean {
+  const path = relative(outer, inner);
+  return !isAbsolute(path) && path !== '..' && !path.startsWith(`..${sep}`);
+}
+
+function removeAll(paths: readonly string[]): void {
+  for (const path of paths) {
+    rmSync(path, { recursive: true, force: true });
+  }
 }

@@ -19,6 +19,9 @@ const DETECTORS: readonly { kind: string; pattern: RegExp }[] = [
 /** Long runs of token characters; judged by their entropy. */
 const TOKEN = /[A-Za-z0-9+/_=-]{32,}/g;
 
+/** Identifiers that look random but are public: the ids of EKS OIDC issuers. */
+const PUBLIC_IDENTIFIERS: readonly RegExp[] = [/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/id\/[0-9A-Z]{32}/g];
+
 /** Hashes that are meant to be public: image digests and lockfile integrity values. */
 const PUBLIC_HASH_PREFIX = /(sha256:|sha512-|sha384-|sha256-|sha1-)$/;
 
@@ -61,9 +64,11 @@ export function findSecretMaterial(text: string): SecretFinding[] {
     }
   }
 
-  for (const match of text.matchAll(TOKEN)) {
+  // Blank out public identifiers (same length, so that line numbers stay right) before judging entropy.
+  const judged = PUBLIC_IDENTIFIERS.reduce((t, pattern) => t.replace(pattern, m => ' '.repeat(m.length)), text);
+  for (const match of judged.matchAll(TOKEN)) {
     const value = match[0];
-    const before = text.slice(Math.max(0, match.index! - 8), match.index!);
+    const before = judged.slice(Math.max(0, match.index! - 8), match.index!);
     const mixed = /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
     if (mixed && !PUBLIC_HASH_PREFIX.test(before) && !looksLikeWords(value) && entropy(value) >= ENTROPY_THRESHOLD) {
       report('high-entropy string', match.index!, value);

@@ -2,16 +2,22 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
-import { environmentApp } from './environment-app';
+import { awsOutputFiles, writeAwsOutputFiles } from './aws-outputs';
+import { EnvironmentCharts, environmentApp } from './environment-app';
 import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
-import { publishDirectory } from './publish';
+import { publishDirectories } from './publish';
 
 export interface SynthOptions {
   /** The environment file to render. */
   readonly envFile: string;
   /** Directory that receives the manifests; replaced whole, and only when the synth succeeds. */
   readonly outdir: string;
+  /**
+   * Directory that receives the AWS side: IAM policies, add-on configuration values, summary. Replaced together with
+   * `outdir`, and kept outside it so that `kubectl apply -R -f <outdir>` never reads these JSON files.
+   */
+  readonly awsOutdir: string;
   /**
    * Directory to render into first. `cdk8s synth` passes its own output directory (CDK8S_OUTDIR), which it empties
    * before the app runs; that is why the published output lives elsewhere.
@@ -23,15 +29,15 @@ export interface SynthOptions {
 
 /** What a successful synth wrote and what it found risky. */
 export interface SynthResult {
-  /** Names of the files written into `outdir`, in apply order. */
+  /** Paths of the files written: the manifests in apply order, then the AWS side. */
   readonly files: string[];
   /** One line per risky setting, `<file>: <field path>: <why>`. */
   readonly warnings: string[];
 }
 
 /**
- * Renders one environment into a staging directory and, only if every check passes, swaps the result into
- * `outdir`. A failed synth leaves `outdir` exactly as it was.
+ * Renders one environment into staging directories and, only if every step succeeds, swaps the manifests into
+ * `outdir` and the AWS side into `awsOutdir`. A failed synth leaves both directories exactly as they were.
  *
  * @throws ConfigError listing every problem of the environment file, or of the objects it would produce
  */
@@ -40,32 +46,41 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
   const staging = options.stagingDir ?? mkdtempSync(join(tmpdir(), 'coder-eks-synth-'));
+  const awsStaging = mkdtempSync(join(tmpdir(), 'coder-eks-aws-'));
   try {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    renderEnvironment(config, staging, options.envFile);
-    publishDirectory(staging, options.outdir);
-    return { files: readdirSync(options.outdir).sort(), warnings };
+    const charts = renderEnvironment(config, staging, options.envFile);
+    writeAwsOutputFiles(awsStaging, awsOutputFiles(config, charts.coder));
+    publishDirectories([{ source: staging, dest: options.outdir }, { source: awsStaging, dest: options.awsOutdir }]);
+    const files = [
+      ...readdirSync(options.outdir).sort().map(file => join(options.outdir, file)),
+      ...readdirSync(options.awsOutdir).sort().map(file => join(options.awsOutdir, file)),
+    ];
+    return { files, warnings };
   } finally {
     if (options.stagingDir === undefined) {
       rmSync(staging, { recursive: true, force: true });
     }
+    rmSync(awsStaging, { recursive: true, force: true });
   }
 }
 
 /**
  * Writes one environment's manifests into `outdir` after every check the constructs attached has passed.
  *
+ * @returns the charts, for what is derived from the emitted objects, such as the IAM policies
  * @param envFile the environment file's name, for error messages
  * @throws ConfigError listing every problem of the objects that would be written
  */
-export function renderEnvironment(config: EnvironmentConfig, outdir: string, envFile: string): void {
-  const app = environmentApp(config, outdir);
+export function renderEnvironment(config: EnvironmentConfig, outdir: string, envFile: string): EnvironmentCharts {
+  const { app, charts } = environmentApp(config, outdir);
   const problems = validationProblems(app);
   if (problems.length > 0) {
     throw new ConfigError(envFile, problems.map(message => ({ path: '', message })));
   }
   app.synth();
+  return charts;
 }
 
 /**
@@ -88,7 +103,7 @@ export function runSynth(options: SynthOptions): number {
       console.error(`warning: ${warning}`);
     }
     for (const file of files) {
-      console.log(`wrote ${join(options.outdir, file)}`);
+      console.log(`wrote ${file}`);
     }
     return 0;
   } catch (err) {
@@ -97,7 +112,7 @@ export function runSynth(options: SynthOptions): number {
     } else {
       console.error(`${options.envFile}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    console.error(`synth failed; ${options.outdir}/ was left unchanged`);
+    console.error(`synth failed; ${options.outdir}/ and ${options.awsOutdir}/ were left unchanged`);
     return 1;
   }
 }

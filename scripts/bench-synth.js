@@ -24,7 +24,12 @@ function timeOnce(args) {
   execFileSync(process.execPath, args, {
     cwd: root,
     stdio: 'ignore',
-    env: { ...process.env, OUT_DIR: path.join(scratch, 'out'), CDK8S_OUTDIR: '' },
+    env: {
+      ...process.env,
+      OUT_DIR: path.join(scratch, 'out'),
+      AWS_OUT_DIR: path.join(scratch, 'aws'),
+      CDK8S_OUTDIR: '',
+    },
   });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }

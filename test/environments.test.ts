@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { formatJson } from '../lib/aws-outputs';
 import { loadEnvironment } from '../lib/environment-config';
 import { synthEnvironment } from '../lib/synth';
-import { EXAMPLE_ENV, readManifestDir, ROOT, snapshotDir, synthObjects, tempDir } from './support';
+import { EXAMPLE_ENV, readManifestDir, ROOT, snapshotDir, synthAll, synthObjects, tempDir } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
 const environmentFiles = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).sort();
@@ -11,13 +12,20 @@ describe('environment files', () => {
   test.each(environmentFiles)('%s renders the reviewed objects', file => {
     expect(synthObjects(loadEnvironment(join(ENV_DIR, file)))).toMatchSnapshot();
   });
+
+  test.each(environmentFiles)('%s renders the reviewed AWS side', file => {
+    const { aws } = synthAll(loadEnvironment(join(ENV_DIR, file)));
+    expect(Object.fromEntries(Object.entries(aws).map(([name, document]) => [name, formatJson(document)])))
+      .toMatchSnapshot();
+  });
 });
 
 describe('the committed dist/', () => {
-  test('equals a fresh synth of the example environment, byte for byte', () => {
-    const out = join(tempDir(), 'dist');
-    synthEnvironment({ envFile: EXAMPLE_ENV, outdir: out });
-    expect(snapshotDir(join(ROOT, 'dist'))).toEqual(snapshotDir(out));
+  test('equals a fresh synth of the example environment, byte for byte, and so does the committed aws/', () => {
+    const scratch = tempDir();
+    synthEnvironment({ envFile: EXAMPLE_ENV, outdir: join(scratch, 'dist'), awsOutdir: join(scratch, 'aws') });
+    expect(snapshotDir(join(ROOT, 'dist'))).toEqual(snapshotDir(join(scratch, 'dist')));
+    expect(snapshotDir(join(ROOT, 'aws'))).toEqual(snapshotDir(join(scratch, 'aws')));
   });
 
   test('applies in order: Namespace, then ServiceAccount, RBAC and SecretProviderClass, then the Deployment', () => {

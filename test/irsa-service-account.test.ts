@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { IrsaServiceAccount, ROLE_ARN_ANNOTATION } from '../lib/irsa-service-account';
-import { exampleConfig, find, synthObjects } from './support';
+import { exampleConfig, find, podIdentityConfig, synthObjects } from './support';
 
 describe('IrsaServiceAccount', () => {
   test('carries the role ARN annotation and mounts its token', () => {
@@ -40,6 +40,17 @@ describe('IrsaServiceAccount', () => {
     expect(sa.metadata).toMatchObject({ name: 'coder', namespace: 'coder' });
     expect(sa.metadata.annotations[ROLE_ARN_ANNOTATION]).toBe('arn:aws:iam::111122223333:role/coder-secrets-reader');
     expect(find(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe('coder');
+  });
+
+  test('with Pod Identity: no role annotation, and the SecretProviderClass says usePodIdentity as the string "true"', () => {
+    const objects = synthObjects(podIdentityConfig());
+    expect(find(objects, 'ServiceAccount').metadata.annotations?.[ROLE_ARN_ANNOTATION]).toBeUndefined();
+    expect(find(objects, 'SecretProviderClass').spec.parameters.usePodIdentity).toBe('true');
+    expect(find(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe('coder');
+  });
+
+  test('with IRSA the SecretProviderClass says nothing about Pod Identity', () => {
+    expect(find(synthObjects(exampleConfig()), 'SecretProviderClass').spec.parameters.usePodIdentity).toBeUndefined();
   });
 
   test('a renamed ServiceAccount is the one the pod runs as', () => {

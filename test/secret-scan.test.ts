@@ -48,7 +48,7 @@ describe('findSecretMaterial', () => {
 
 /** The project's own files that hold output, fixtures or documentation (not dependencies, not the lockfile's hashes). */
 function projectFiles(): string[] {
-  const roots = ['dist', 'environments', 'test', 'lib', 'imports', 'scripts', 'README.md', 'main.ts', 'cdk8s.yaml'];
+  const roots = ['dist', 'aws', 'environments', 'test', 'lib', 'imports', 'scripts', 'README.md', 'main.ts', 'cdk8s.yaml'];
   const walk = (path: string): string[] => (statSync(path).isDirectory()
     ? readdirSync(path).flatMap(entry => walk(join(path, entry)))
     : [path]);
@@ -64,7 +64,7 @@ describe('no secret material', () => {
     const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, ENV_FILE: EXAMPLE_ENV, OUT_DIR: join(tempDir(), 'dist') },
+      env: { ...process.env, ENV_FILE: EXAMPLE_ENV, OUT_DIR: join(tempDir(), 'dist'), AWS_OUT_DIR: join(tempDir(), 'aws') },
     });
     expect(result.status).toBe(0);
     expect(findSecretMaterial(result.stdout + result.stderr)).toEqual([]);

@@ -195,6 +195,7 @@ describe.each(environments)('%s: least privilege', (_file, objects) => {
 describe('rotation that reaches Coder', () => {
   const rotating = (patch: (raw: any) => void = () => undefined) => exampleConfig(raw => {
     raw.csiDriver.rotation = { enabled: true, pollInterval: '2m' };
+    raw.coder.restartOnSecretChange = false;
     patch(raw);
   });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
+import { awsOutputFiles } from '../lib/aws-outputs';
 import { addEnvironmentCharts } from '../lib/environment-app';
 export { readManifestDir } from '../lib/manifest-dir';
 import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
@@ -25,11 +26,28 @@ export function exampleConfig(patch: (raw: any) => void = () => undefined): Envi
   return parseEnvironment(raw, 'test.yaml');
 }
 
+/** The example environment switched to EKS Pod Identity. */
+export function podIdentityConfig(): EnvironmentConfig {
+  return exampleConfig(raw => {
+    raw.auth = 'podIdentity';
+    delete raw.cluster.oidcIssuer;
+    delete raw.serviceAccount.stsRegionalEndpoints;
+  });
+}
+
 /** Every object an environment emits, cluster-scoped chart first, in file order. */
 export function synthObjects(config: EnvironmentConfig): Manifest[] {
   const app = Testing.app();
   const charts = addEnvironmentCharts(app, config);
   return [...Testing.synth(charts.clusterScoped), ...Testing.synth(charts.coder)] as Manifest[];
+}
+
+/** Every object and every AWS-side document an environment emits, both taken from one set of charts. */
+export function synthAll(config: EnvironmentConfig): { objects: Manifest[]; aws: Record<string, any> } {
+  const app = Testing.app();
+  const charts = addEnvironmentCharts(app, config);
+  const aws = Object.fromEntries(awsOutputFiles(config, charts.coder).map(file => [file.name, file.document]));
+  return { objects: [...Testing.synth(charts.clusterScoped), ...Testing.synth(charts.coder)] as Manifest[], aws };
 }
 
 /** The single object of `kind` (and `name`, when several share the kind). */

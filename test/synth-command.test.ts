@@ -30,12 +30,17 @@ function writeEnv(patch: (raw: any) => void): string {
 
 describe('the synth commands', () => {
   const out = join(tempDir(), 'dist');
+  const awsOut = join(tempDir(), 'aws');
   let before: Record<string, string>;
 
   beforeAll(() => {
-    const first = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: out });
+    const first = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: out, AWS_OUT_DIR: awsOut });
     expect(first.status).toBe(0);
-    expect(first.stdout).toBe(`wrote ${out}/0000-coder-cluster.k8s.yaml\nwrote ${out}/0001-coder.k8s.yaml\n`);
+    expect(first.stdout).toBe([
+      `wrote ${out}/0000-coder-cluster.k8s.yaml`,
+      `wrote ${out}/0001-coder.k8s.yaml`,
+      ...['addon-configuration.json', 'permissions-policy.json', 'summary.json', 'trust-policy.json'].map(f => `wrote ${awsOut}/${f}`),
+    ].join('\n') + '\n');
     before = snapshotDir(out);
   });
 
@@ -45,7 +50,7 @@ describe('the synth commands', () => {
       raw.secrets[0].objectType = 'ssm';
     });
 
-    const result = run(command, args, { ENV_FILE: bad, OUT_DIR: out });
+    const result = run(command, args, { ENV_FILE: bad, OUT_DIR: out, AWS_OUT_DIR: awsOut });
 
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain(`${bad}: cluster.region: must be an AWS region such as us-east-1, got "us-east1"`);
@@ -55,25 +60,25 @@ describe('the synth commands', () => {
 
   test('the app prints no stack trace for a user mistake', () => {
     const bad = writeEnv(raw => { raw.coder.replicas = 0; });
-    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: bad, OUT_DIR: out });
+    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: bad, OUT_DIR: out, AWS_OUT_DIR: awsOut });
     expect(result.status).toBe(1);
     expect(result.stderr).not.toMatch(/^\s+at /m);
     expect(result.stderr.trim().split('\n')).toEqual([
       `${bad}: coder.replicas: must be at least 1, got 0`,
-      `synth failed; ${out}/ was left unchanged`,
+      `synth failed; ${out}/ and ${awsOut}/ were left unchanged`,
     ]);
   });
 
   test('cdk8s synth publishes into OUT_DIR too', () => {
     const fresh = join(tempDir(), 'dist');
-    const result = run(synthCommands[1][1], synthCommands[1][2], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: fresh });
+    const result = run(synthCommands[1][1], synthCommands[1][2], { ENV_FILE: EXAMPLE_ENV, OUT_DIR: fresh, AWS_OUT_DIR: join(tempDir(), 'aws') });
     expect(result.status).toBe(0);
     expect(snapshotDir(fresh)).toEqual(before);
   });
 
   test('a risky setting synthesizes with a warning on stderr', () => {
-    const risky = writeEnv(raw => { raw.csiDriver.rotation = { enabled: true }; });
-    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: risky, OUT_DIR: join(tempDir(), 'dist') });
+    const risky = writeEnv(raw => { raw.coder.restartOnSecretChange = false; raw.csiDriver.rotation = { enabled: true }; });
+    const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: risky, OUT_DIR: join(tempDir(), 'dist'), AWS_OUT_DIR: join(tempDir(), 'aws') });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(`warning: ${risky}: secrets[0].env: rotation is on`);
   });

@@ -39,7 +39,9 @@ const rules: [string, (raw: any) => void, string, RegExp][] = [
   ['role ARN is an IAM role ARN', raw => { raw.serviceAccount.roleArn = 'arn:aws:iam::111122223333:user/coder'; },
     'serviceAccount.roleArn', /IAM role ARN/],
   ['role ARN partition matches the region', raw => { raw.serviceAccount.roleArn = 'arn:aws-cn:iam::111122223333:role/coder'; },
-    'serviceAccount.roleArn', /partition "aws"/],
+    'serviceAccount.roleArn', /partition aws, the partition of us-east-1/],
+  ['role ARN is in the cluster\'s account', raw => { raw.serviceAccount.roleArn = 'arn:aws:iam::444455556666:role/coder'; },
+    'serviceAccount.roleArn', /cluster's account 111122223333/],
   ['account id has 12 digits', raw => { raw.cluster.accountId = '1111222233'; }, 'cluster.accountId', /12-digit/],
   ['objectName required', raw => { delete raw.secrets[0].objectName; }, 'secrets[0].objectName', /required/],
   ['objectType is secretsmanager or ssmparameter', raw => { raw.secrets[0].objectType = 'ssm'; },
@@ -49,7 +51,7 @@ const rules: [string, (raw: any) => void, string, RegExp][] = [
   ['ARN service agrees with objectType', raw => { raw.secrets[0].objectName = ARN; raw.secrets[0].objectType = 'ssmparameter'; },
     'secrets[0].objectType', /agree with the ARN/],
   ['ARN region equals the SecretProviderClass region', raw => { raw.secrets[0].objectName = ARN.replace('us-east-1', 'eu-west-1'); },
-    'secrets[0].objectName', /region us-east-1/],
+    'secrets[0].objectName', /must be an ARN in us-east-1/],
   ['SSM parameters are named, not given as ARNs', raw => {
     raw.secrets[0].objectName = 'arn:aws:ssm:us-east-1:111122223333:parameter/coder/pg';
     raw.secrets[0].objectType = 'ssmparameter';
@@ -156,15 +158,18 @@ describe('environment file rules', () => {
 
 describe('warnings for valid but risky settings', () => {
   test('rotation with settings read through env', () => {
-    const config = loadEnvironment(badFile(raw => { raw.csiDriver.rotation = { enabled: true }; }));
+    const config = loadEnvironment(badFile(raw => {
+      raw.csiDriver.rotation = { enabled: true };
+      raw.coder.restartOnSecretChange = false;
+    }));
     const warnings = environmentWarnings(config);
     expect(warnings.map(w => w.path)).toEqual(['secrets[0].env', 'secrets[1].jmesPath[0].env', 'secrets[1].jmesPath[1].env']);
     expect(warnings[0].message).toMatch(/never changes until the pod restarts/);
   });
 
-  test('a role in another account', () => {
-    const config = loadEnvironment(badFile(raw => { raw.serviceAccount.roleArn = 'arn:aws:iam::444455556666:role/coder'; }));
-    expect(environmentWarnings(config)).toEqual([expect.objectContaining({ path: 'serviceAccount.roleArn' })]);
+  test('more than one replica', () => {
+    const config = loadEnvironment(badFile(raw => { raw.coder.replicas = 2; }));
+    expect(environmentWarnings(config)).toEqual([expect.objectContaining({ path: 'coder.replicas' })]);
   });
 
   test('none for the example environment', () => {

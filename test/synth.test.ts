@@ -1,0 +1,100 @@
+// The module object itself (not an ES namespace copy), so that jest.spyOn can replace its functions.
+import fs = require('fs');
+import { join } from 'path';
+import { ConfigError } from '../lib/environment-config';
+import { synthEnvironment } from '../lib/synth';
+import { EXAMPLE_ENV, snapshotDir, tempDir } from './support';
+
+/** A scratch folder holding a previous synth's dist/ and aws/, each with one extra file a new synth would drop. */
+function previousOutput(): { root: string; outdir: string; awsOutdir: string } {
+  const root = tempDir();
+  const outdir = join(root, 'dist');
+  const awsOutdir = join(root, 'aws');
+  synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir });
+  fs.writeFileSync(join(outdir, 'zz-previous.k8s.yaml'), 'apiVersion: v1\n');
+  fs.writeFileSync(join(awsOutdir, 'previous.json'), '{}\n');
+  return { root, outdir, awsOutdir };
+}
+
+/** The example environment with one line changed, written into `dir`. */
+function editedExample(dir: string, from: string, to: string): string {
+  const file = join(dir, 'edited.yaml');
+  fs.writeFileSync(file, fs.readFileSync(EXAMPLE_ENV, 'utf8').replace(from, to));
+  return file;
+}
+
+describe('synthEnvironment', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  test('writes the manifests into outdir and the AWS side into awsOutdir', () => {
+    const root = tempDir();
+    const outdir = join(root, 'dist');
+    const written = synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir: join(root, 'aws') }).files;
+    expect(written).toEqual([
+      join(root, 'dist', '0000-coder-cluster.k8s.yaml'),
+      join(root, 'dist', '0001-coder.k8s.yaml'),
+      join(root, 'aws', 'addon-configuration.json'),
+      join(root, 'aws', 'permissions-policy.json'),
+      join(root, 'aws', 'summary.json'),
+      join(root, 'aws', 'trust-policy.json'),
+    ]);
+  });
+
+  test('an invalid environment file leaves both folders byte for byte as they were', () => {
+    // GIVEN
+    const { root, outdir, awsOutdir } = previousOutput();
+    const before = { dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) };
+    const envFile = editedExample(root, 'https://oidc.eks.us-east-1', 'https://oidc.eks.us-west-2');
+
+    // WHEN
+    expect(() => synthEnvironment({ envFile, outdir, awsOutdir })).toThrow(ConfigError);
+
+    // THEN
+    expect({ dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) }).toEqual(before);
+    expect(fs.readdirSync(root).sort()).toEqual(['aws', 'dist', 'edited.yaml']);
+  });
+
+  test('a failure while swapping in aws/ puts dist/ back too', () => {
+    // GIVEN
+    const { root, outdir, awsOutdir } = previousOutput();
+    const before = { dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) };
+    const rename = fs.renameSync;
+    jest.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(from).includes('.aws.incoming-') && to === awsOutdir) {
+        throw Object.assign(new Error('EXDEV: simulated'), { code: 'EXDEV' });
+      }
+      rename(from, to);
+    });
+
+    // WHEN
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir })).toThrow(/simulated/);
+
+    // THEN
+    expect({ dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) }).toEqual(before);
+    expect(fs.readdirSync(root).sort()).toEqual(['aws', 'dist']);
+  });
+
+  test('a failure while copying leaves both folders as they were', () => {
+    const { root, outdir, awsOutdir } = previousOutput();
+    const before = { dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) };
+    const copy = fs.cpSync;
+    jest.spyOn(fs, 'cpSync').mockImplementation((from, to, options) => {
+      if (String(to).includes('.aws.incoming-')) {
+        throw new Error('ENOSPC: simulated');
+      }
+      copy(from, to, options);
+    });
+
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir })).toThrow(/simulated/);
+    expect({ dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) }).toEqual(before);
+    expect(fs.readdirSync(root).sort()).toEqual(['aws', 'dist']);
+  });
+
+  test('refuses an AWS folder inside the manifest folder, where kubectl apply -R would read it', () => {
+    const { outdir } = previousOutput();
+    const before = snapshotDir(outdir);
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir: join(outdir, 'aws') }))
+      .toThrow(/must be separate, neither inside the other/);
+    expect(snapshotDir(outdir)).toEqual(before);
+  });
+});
