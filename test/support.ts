@@ -2,15 +2,16 @@ import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse } from 'yaml';
 import { addEnvironmentCharts } from '../lib/environment-app';
 import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
+import { Manifest } from '../lib/schema-problems';
+
+export { readManifestDir } from '../lib/manifest-files';
+export type { Manifest };
 
 export const ROOT = join(__dirname, '..');
 export const EXAMPLE_ENV = join(ROOT, 'environments', 'example.yaml');
-
-/** A Kubernetes object as it is written to a manifest. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
 
 /** The example environment as parsed YAML, before validation. */
 export function rawExample(): any {
@@ -38,15 +39,6 @@ export function find(objects: Manifest[], kind: string, name?: string): Manifest
     throw new Error(`expected one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}`);
   }
   return found[0];
-}
-
-/** Reads a directory of manifests the way `kubectl apply -f` does: files in lexical order, documents in file order. */
-export function readManifestDir(dir: string): { file: string; object: Manifest }[] {
-  return readdirSync(dir).filter(f => /\.ya?ml$/.test(f)).sort().flatMap(file =>
-    parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
-      .map(doc => doc.toJS() as Manifest)
-      .filter(object => object !== null)
-      .map(object => ({ file, object })));
 }
 
 /** A fresh, empty temporary directory. */
