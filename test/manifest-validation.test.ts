@@ -3,8 +3,9 @@ import { existsSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { stringify } from 'yaml';
 import {
-  ARGO_CD_MODELS_SCHEMA_VERSION, KUBERNETES_MODELS_SCHEMA_VERSION, kubernetesModelsValidator,
+  ARGO_CD_MODELS_SCHEMA_VERSION, argoCdModelsValidator, KUBERNETES_MODELS_SCHEMA_VERSION, kubernetesModelsValidator,
 } from '../lib/kubernetes-models-validator';
+import { ENVIRONMENTS_OUTDIR } from '../lib/argocd-outputs';
 import { readManifestDir } from '../lib/manifest-files';
 import {
   availableValidators, DEFAULT_SHARED_DIR, formatManifestProblem, SECRET_PROVIDER_CLASS_CRD, SHARED_KUBERNETES_RELEASES,
@@ -14,8 +15,10 @@ import { crdSchemaValidator, kubernetesDefinitionsValidator, strictSchema } from
 import { pointerToPath } from '../lib/schema-problems';
 import { exampleConfig, find, Manifest, ROOT, synthObjects, tempDir } from './support';
 
-/** Every folder of committed manifests that a user applies with kubectl or Argo CD. */
-const OUTPUT_DIRS = ['dist'];
+/** Every folder of committed manifests that a user applies with kubectl or Argo CD, read recursively. */
+const OUTPUT_DIRS = ['dist', ENVIRONMENTS_OUTDIR];
+
+const readOutput = (dir: string) => readManifestDir(join(ROOT, dir), { recursive: true });
 
 const definitionsFile = (release: string) => join(DEFAULT_SHARED_DIR, 'k8s-schemas', `v${release}`, '_definitions.json');
 const crdFile = join(DEFAULT_SHARED_DIR, SECRET_PROVIDER_CLASS_CRD);
@@ -38,12 +41,20 @@ function deploymentWith(patch: (deployment: any) => void): Manifest {
 describe('kubernetes-models (npm, runs everywhere)', () => {
   const validator = kubernetesModelsValidator();
 
-  test.each(OUTPUT_DIRS)('every built-in object of %s/ is valid', dir => {
-    const entries = readManifestDir(join(ROOT, dir));
-    const { problems, unchecked } = validateManifests(entries, availableValidators('/nonexistent').validators);
+  test.each(OUTPUT_DIRS)('every built-in and Argo CD object of %s/ is valid', dir => {
+    const { problems, unchecked } = validateManifests(readOutput(dir), availableValidators('/nonexistent').validators);
     expect(problems.map(formatManifestProblem)).toEqual([]);
     // Only the SecretProviderClass has no npm schema; ../shared's CRD covers it below.
-    expect(unchecked.map(e => e.object.kind)).toEqual(['SecretProviderClass']);
+    expect([...new Set(unchecked.map(e => e.object.kind))]).toEqual(['SecretProviderClass']);
+  });
+
+  test('the Argo CD outputs are checked against the Argo CD CRDs', () => {
+    const argo = readOutput(ENVIRONMENTS_OUTDIR).filter(e => e.object.apiVersion === 'argoproj.io/v1alpha1');
+    expect(argo.map(e => e.object.kind).sort()).toEqual(['Application', 'Application', 'ApplicationSet']);
+    const application = structuredClone(argo[0].object);
+    application.spec.syncPolicy.automated.prune = 'yes';
+    expect(argoCdModelsValidator().validate(application))
+      .toEqual([{ path: 'spec.syncPolicy.automated.prune', message: 'must be boolean' }]);
   });
 
   test('reports the JSON path of a wrong type and of a missing required field', () => {
@@ -154,7 +165,7 @@ for (const release of SHARED_KUBERNETES_RELEASES) {
     const validator = () => kubernetesDefinitionsValidator(definitionsFile(release), `Kubernetes ${release}`);
 
     test.each(OUTPUT_DIRS)('every built-in object of %s/ is valid, with no unknown field', dir => {
-      const { problems } = validateManifests(readManifestDir(join(ROOT, dir)), [validator()]);
+      const { problems } = validateManifests(readOutput(dir), [validator()]);
       expect(problems.map(formatManifestProblem)).toEqual([]);
     });
 
@@ -167,9 +178,9 @@ for (const release of SHARED_KUBERNETES_RELEASES) {
 }
 
 describeWithShared('SecretProviderClass CRD from ../shared, strict', crdFile, () => {
-  test.each(OUTPUT_DIRS)('the SecretProviderClass of %s/ matches the CRD', dir => {
-    const entries = readManifestDir(join(ROOT, dir)).filter(e => e.object.kind === 'SecretProviderClass');
-    expect(entries).toHaveLength(1);
+  test.each(OUTPUT_DIRS)('every SecretProviderClass of %s/ matches the CRD', dir => {
+    const entries = readOutput(dir).filter(e => e.object.kind === 'SecretProviderClass');
+    expect(entries.length).toBeGreaterThan(0);
     const { problems, unchecked } = validateManifests(entries, [crdSchemaValidator(crdFile)]);
     expect(problems.map(formatManifestProblem)).toEqual([]);
     expect(unchecked).toEqual([]);
@@ -191,10 +202,12 @@ describe('npm run validate', () => {
     cwd: ROOT, encoding: 'utf8',
   });
 
-  test('passes on dist/ and says which checks were skipped', () => {
-    const result = run('dist');
+  test('passes on dist/ and, with -R, on dist-envs/, and names the schemas it used', () => {
+    const result = run('-R', 'dist', ENVIRONMENTS_OUTDIR);
     expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^schemas: Kubernetes 1\.33\.0 \(npm kubernetes-models\); Argo CD 2\.14\.11 CRDs/m);
     expect(result.stdout).toMatch(/^dist: 9 objects in 2 files, 0 problems$/m);
+    expect(result.stdout).toMatch(new RegExp(`^${ENVIRONMENTS_OUTDIR}: \\d+ objects in 7 files, 0 problems$`, 'm'));
     expect(result.status).toBe(0);
   });
 

@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ARGOCD_SUBDIR, MANIFESTS_SUBDIR, writeArgoCdOutputs } from './argocd-outputs';
+import { environmentApp } from './environment-app';
+import { EnvironmentSetError, loadEnvironmentSet } from './environment-set';
+import { publishDirectory } from './publish';
+
+export interface SynthAllOptions {
+  /** Folder of environment files; every `*.yaml` in it is one environment. */
+  readonly envDir: string;
+  /** Folder that receives every environment's output; replaced whole, and only when every environment succeeds. */
+  readonly outdir: string;
+}
+
+/** What one environment's synth wrote. */
+export interface EnvironmentOutput {
+  readonly name: string;
+  /** The environment's folder of manifests, relative to the output folder: what `kubectl apply -f` is given. */
+  readonly folder: string;
+  readonly files: number;
+}
+
+/** What {@link synthAllEnvironments} wrote, relative to the output folder. */
+export interface SynthAllResult {
+  readonly environments: EnvironmentOutput[];
+  /** Argo CD files under `argocd/`; empty when no environment has `argocd` settings. */
+  readonly argocd: string[];
+}
+
+/**
+ * Renders every environment of `envDir` into `<outdir>/manifests/<name>/` and the Argo CD objects into
+ * `<outdir>/argocd/`. Everything is rendered into a staging folder first and swapped into `outdir` in one rename, so
+ * that an invalid environment file or a failing synth leaves every output folder exactly as it was.
+ */
+export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
+  const environments = loadEnvironmentSet(options.envDir);
+
+  const staging = mkdtempSync(join(tmpdir(), 'coder-eks-synth-all-'));
+  try {
+    const outputs = environments.map(environment => {
+      const folder = `${MANIFESTS_SUBDIR}/${environment.name}`;
+      const app = environmentApp(environment.config, join(staging, folder));
+      app.synth();
+      return { name: environment.name, folder, files: app.charts.length };
+    });
+    const argocd = writeArgoCdOutputs(environments, join(staging, ARGOCD_SUBDIR)).map(f => `${ARGOCD_SUBDIR}/${f}`);
+    publishDirectory(staging, options.outdir);
+    return { environments: outputs, argocd };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The command-line entry point: one line per environment folder and Argo CD file on stdout, every problem on stderr.
+ *
+ * @returns the process exit code
+ */
+export function runSynthAll(options: SynthAllOptions): number {
+  try {
+    const result = synthAllEnvironments(options);
+    for (const environment of result.environments) {
+      console.log(`wrote ${join(options.outdir, environment.folder)}/ (${environment.files} files)`);
+    }
+    for (const file of result.argocd) {
+      console.log(`wrote ${join(options.outdir, file)}`);
+    }
+    return 0;
+  } catch (err) {
+    console.error(err instanceof EnvironmentSetError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err)
+      : `${options.envDir}: ${err.message}`);
+    console.error(`synth:all failed; ${options.outdir}/ was left unchanged`);
+    return 1;
+  }
+}
