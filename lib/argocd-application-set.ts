@@ -61,7 +61,8 @@ export class ArgoCdApplicationSet extends Construct {
     const elements = props.environments.map(({ environment, application }) => {
       if (!application.name.startsWith(props.applicationPrefix)
         || application.name.slice(props.applicationPrefix.length) !== environment) {
-        throw new Error(`ApplicationSet: Application ${application.name} must be named ${props.applicationPrefix}${environment}`);
+        throw new Error(`ApplicationSet: Application ${application.name} must be named `
+          + `${props.applicationPrefix}${environment}`);
       }
       if ((application.namespace ?? 'argocd') !== props.namespace) {
         throw new Error(`ApplicationSet ${props.namespace}: environment ${environment} belongs to Argo CD in `

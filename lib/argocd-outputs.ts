@@ -60,7 +60,8 @@ export function writeArgoCdOutputs(environments: readonly NamedEnvironment[], ou
   const options = { outputFileExtension: '.k8s.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART };
   const applications = new App({ ...options, outdir: `${outdir}/applications` });
   for (const { environment, application } of fleet) {
-    new ArgoCdApplication(new Chart(applications, environment, { disableResourceNameHashes: true }), 'Application', application);
+    const chart = new Chart(applications, environment, { disableResourceNameHashes: true });
+    new ArgoCdApplication(chart, 'Application', application);
   }
   applications.synth();
 

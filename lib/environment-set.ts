@@ -36,7 +36,8 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
     }])]);
   }
   if (files.length === 0) {
-    throw new EnvironmentSetError([new ConfigError(envDir, [{ path: '', message: 'holds no *.yaml environment file' }])]);
+    const problem = { path: '', message: 'holds no *.yaml environment file' };
+    throw new EnvironmentSetError([new ConfigError(envDir, [problem])]);
   }
 
   const environments: NamedEnvironment[] = [];

@@ -45,7 +45,8 @@ export class KubernetesModelsValidator implements ManifestValidator {
     }
     const model = models[object.kind];
     if (typeof model !== 'function' || model.kind !== object.kind || model.apiVersion !== object.apiVersion) {
-      return [{ path: 'kind', message: `${object.apiVersion} has no kind ${object.kind} in ${this.props.schemaVersion}` }];
+      const message = `${object.apiVersion} has no kind ${object.kind} in ${this.props.schemaVersion}`;
+      return [{ path: 'kind', message }];
     }
 
     try {

@@ -10,7 +10,7 @@ export interface Manifest {
 
 /** One way in which an object breaks a schema. */
 export interface SchemaProblem {
-  /** Path of the field in kubectl's notation, such as `spec.template.spec.containers[0].image`; empty for the object. */
+  /** The field in kubectl's notation, such as `spec.template.spec.containers[0].image`; empty for the object. */
   readonly path: string;
   /** What is wrong, such as `must be integer` or `unknown field`. */
   readonly message: string;
@@ -65,8 +65,10 @@ export function problemsFromAjvErrors(errors: readonly ErrorObject[] | null | un
         problems.push({ path, message: `must be one of ${error.params.allowedValues.map(String).join(', ')}` });
         break;
       case 'oneOf': {
-        const types = all.filter(e => isAlternative(e) && e.instancePath === error.instancePath).map(e => e.params.type);
-        problems.push({ path, message: types.length > 0 ? `must be ${types.join(' or ')}` : error.message ?? 'invalid' });
+        const types = all.filter(e => isAlternative(e) && e.instancePath === error.instancePath)
+          .map(e => e.params.type);
+        const message = types.length > 0 ? `must be ${types.join(' or ')}` : error.message ?? 'invalid';
+        problems.push({ path, message });
         break;
       }
       default:

@@ -68,8 +68,8 @@ export function runSynthAll(options: SynthAllOptions): number {
     }
     return 0;
   } catch (err) {
-    console.error(err instanceof EnvironmentSetError || !(err instanceof Error) ? String(err instanceof Error ? err.message : err)
-      : `${options.envDir}: ${err.message}`);
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(err instanceof EnvironmentSetError ? message : `${options.envDir}: ${message}`);
     console.error(`synth:all failed; ${options.outdir}/ was left unchanged`);
     return 1;
   }

@@ -1,6 +1,8 @@
 // Renders every environment file of environments/ into dist-envs/, all or nothing: see lib/synth-all.ts.
 //
-//   npm run synth:all            ENV_DIR (default environments) and ENVS_OUT_DIR (default dist-envs) override the folders
+//   npm run synth:all
+//
+// ENV_DIR (default environments) and ENVS_OUT_DIR (default dist-envs) override the two folders.
 import { ENVIRONMENTS_OUTDIR } from '../lib/argocd-outputs';
 import { runSynthAll } from '../lib/synth-all';
 

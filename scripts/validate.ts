@@ -38,8 +38,8 @@ function main(args: string[]): number {
       console.error(formatManifestProblem(problem));
     }
     for (const entry of unchecked) {
-      console.log(`note: ${entry.file}: ${entry.object.apiVersion} ${entry.object.kind} ${entry.object.metadata?.name}: `
-        + 'not checked, no schema available');
+      const { apiVersion, kind, metadata } = entry.object;
+      console.log(`note: ${entry.file}: ${apiVersion} ${kind} ${metadata?.name}: not checked, no schema available`);
     }
     const files = new Set(entries.map(e => e.file)).size;
     console.log(`${dir}: ${entries.length} objects in ${files} files, ${problems.length} problems`);

@@ -8,14 +8,23 @@ import { readManifestDir, ROOT } from './support';
 const FOLDERS: [folder: string, envFile: string][] = [
   ['dist', 'environments/example.yaml'],
   ...readdirSync(join(ROOT, 'environments')).filter(f => f.endsWith('.yaml')).sort()
-    .map((f): [string, string] => [`${ENVIRONMENTS_OUTDIR}/${MANIFESTS_SUBDIR}/${f.replace(/\.yaml$/, '')}`, `environments/${f}`]),
+    .map((f): [string, string] => [
+      `${ENVIRONMENTS_OUTDIR}/${MANIFESTS_SUBDIR}/${f.replace(/\.yaml$/, '')}`, `environments/${f}`,
+    ]),
 ];
 
 /** Kinds that are not namespaced. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 
 /** What the managed add-on (and every cluster) provides: core, apps and RBAC kinds, and the driver's CRD. */
-const AVAILABLE_API_VERSIONS = new Set(['v1', 'apps/v1', 'rbac.authorization.k8s.io/v1', 'secrets-store.csi.x-k8s.io/v1']);
+const AVAILABLE_API_VERSIONS = new Set([
+  'v1', 'apps/v1', 'rbac.authorization.k8s.io/v1', 'secrets-store.csi.x-k8s.io/v1',
+]);
+
+/** What the Coder pod needs before it is created. */
+const PREREQUISITES = [
+  'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'SecretProviderClass',
+];
 
 /** Namespaces the environment declares pre-existing (`create: false`): they need not be created first. */
 function preExistingNamespaces(config: EnvironmentConfig): Set<string> {
@@ -49,7 +58,7 @@ describe.each(FOLDERS)('kubectl apply -f %s (rendered from %s)', (folder, envFil
   test('creates the ServiceAccount, RBAC and SecretProviderClass before the Deployment', () => {
     const deployment = objects.findIndex(o => o.kind === 'Deployment');
     expect(deployment).toBeGreaterThan(0);
-    for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'SecretProviderClass']) {
+    for (const kind of PREREQUISITES) {
       const positions = objects.flatMap((o, i) => (o.kind === kind ? [i] : []));
       expect(positions.length).toBeGreaterThan(0);
       for (const position of positions) {

@@ -41,7 +41,10 @@ describe('Argo CD Application per environment', () => {
     const app = application(argoCdObjects(), 'coder-staging');
     expect(loadEnvironment(join(ENV_DIR, 'staging.yaml')).namespace.create).toBe(false);
     expect(app.spec.destination).toEqual({ name: 'staging', namespace: 'coder-staging' });
-    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] });
+    expect(app.spec.syncPolicy).toEqual({
+      automated: { prune: true, selfHeal: true },
+      syncOptions: ['CreateNamespace=true'],
+    });
   });
 
   test('points at a folder that exists in this repository and holds only that environment\'s manifests', () => {
@@ -60,7 +63,8 @@ describe('Argo CD Application per environment', () => {
       expect(readManifestDir(folder, { recursive: true }).filter(e => e.object.apiVersion.startsWith('argoproj.io/')))
         .toEqual([]);
     }
-    expect(readdirSync(join(ROOT, ENVIRONMENTS_OUTDIR, ARGOCD_SUBDIR)).sort()).toEqual(['applications', 'applicationset.k8s.yaml']);
+    expect(readdirSync(join(ROOT, ENVIRONMENTS_OUTDIR, ARGOCD_SUBDIR)).sort())
+      .toEqual(['applications', 'applicationset.k8s.yaml']);
   });
 
   test('an environment without argocd settings gets no Application; none at all writes no Argo CD file', () => {
@@ -90,7 +94,8 @@ describe('Argo CD ApplicationSet for the fleet', () => {
     expect(elements.map(e => e.environment)).toEqual(['example', 'staging']);
     for (const element of elements) {
       expect(Object.keys(element).sort()).toEqual([
-        'clusterName', 'createNamespace', 'environment', 'namespace', 'path', 'project', 'repoURL', 'server', 'targetRevision',
+        'clusterName', 'createNamespace', 'environment', 'namespace', 'path', 'project', 'repoURL', 'server',
+        'targetRevision',
       ]);
     }
   });
@@ -103,6 +108,7 @@ describe('Argo CD ApplicationSet for the fleet', () => {
 
     for (const element of elements) {
       const app = application(objects, `coder-${element.environment}`);
+      const { source, destination } = app.spec;
       expect({
         project: element.project,
         source: { repoURL: element.repoURL, targetRevision: element.targetRevision, path: element.path },
@@ -111,9 +117,9 @@ describe('Argo CD ApplicationSet for the fleet', () => {
         createNamespace: element.createNamespace,
       }).toEqual({
         project: app.spec.project,
-        source: { repoURL: app.spec.source.repoURL, targetRevision: app.spec.source.targetRevision, path: app.spec.source.path },
-        namespace: app.spec.destination.namespace,
-        destination: app.spec.destination.server ? { server: app.spec.destination.server } : { name: app.spec.destination.name },
+        source: { repoURL: source.repoURL, targetRevision: source.targetRevision, path: source.path },
+        namespace: destination.namespace,
+        destination: destination.server ? { server: destination.server } : { name: destination.name },
         createNamespace: (app.spec.syncPolicy.syncOptions ?? []).includes('CreateNamespace=true'),
       });
     }
@@ -124,12 +130,15 @@ describe('Argo CD ApplicationSet for the fleet', () => {
     expect(patch).toContain('{{- if .server }}');
     expect(patch).toContain('server: {{ .server | quote }}');
     expect(patch).toContain('name: {{ .clusterName | quote }}');
-    expect(patch).toMatch(/{{- if \.createNamespace }}\n {2}syncPolicy:\n {4}syncOptions:\n {6}- CreateNamespace=true\n/);
+    expect(patch)
+      .toMatch(/{{- if \.createNamespace }}\n {2}syncPolicy:\n {4}syncOptions:\n {6}- CreateNamespace=true\n/);
   });
 
   test('groups environments by the namespace Argo CD runs in, one ApplicationSet each', () => {
     const environments = loadEnvironmentSet(ENV_DIR);
-    environments[1] = { ...environments[1], config: { ...environments[1].config, argocd: { ...environments[1].config.argocd!, namespace: 'gitops' } } };
+    const staging = environments[1];
+    const argocd = { ...staging.config.argocd!, namespace: 'gitops' };
+    environments[1] = { ...staging, config: { ...staging.config, argocd } };
     const sets = argoCdObjects(environments).filter(o => o.kind === 'ApplicationSet');
     expect(sets.map(s => [s.metadata.namespace, s.spec.generators[0].list.elements.map((e: any) => e.environment)]))
       .toEqual([['argocd', ['example']], ['gitops', ['staging']]]);

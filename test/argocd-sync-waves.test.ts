@@ -21,7 +21,8 @@ describe('Argo CD sync waves', () => {
     const wave = (kind: string) => waveOf(find(objects, kind));
 
     // THEN
-    for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'SecretProviderClass']) {
+    const prerequisites = ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
+    for (const kind of [...prerequisites, 'SecretProviderClass']) {
       expect(wave(kind)).toBeGreaterThan(wave('Namespace'));
       expect(wave(kind)).toBeLessThan(wave('Deployment'));
       expect(wave(kind)).toBeLessThan(wave('Service'));

@@ -11,7 +11,8 @@ describe('readManifestDir', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'b.yaml'), `${configMap('b1')}---\n${configMap('b2')}`);
     writeFileSync(join(dir, 'a.yml'), configMap('a'));
-    writeFileSync(join(dir, 'c.json'), JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }));
+    const json = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+    writeFileSync(join(dir, 'c.json'), JSON.stringify(json));
     writeFileSync(join(dir, 'README.md'), '# not a manifest');
     writeFileSync(join(dir, '0-empty.yaml'), '---\n# only a comment\n---\n');
 

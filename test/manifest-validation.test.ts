@@ -20,7 +20,8 @@ const OUTPUT_DIRS = ['dist', ENVIRONMENTS_OUTDIR];
 
 const readOutput = (dir: string) => readManifestDir(join(ROOT, dir), { recursive: true });
 
-const definitionsFile = (release: string) => join(DEFAULT_SHARED_DIR, 'k8s-schemas', `v${release}`, '_definitions.json');
+const definitionsFile = (release: string) =>
+  join(DEFAULT_SHARED_DIR, 'k8s-schemas', `v${release}`, '_definitions.json');
 const crdFile = join(DEFAULT_SHARED_DIR, SECRET_PROVIDER_CLASS_CRD);
 
 /** `describe`, or `describe.skip` with the reason in its title when a file from ../shared is missing. */
@@ -198,9 +199,9 @@ describeWithShared('SecretProviderClass CRD from ../shared, strict', crdFile, ()
 });
 
 describe('npm run validate', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts', 'run-ts.js'), 'scripts/validate.ts', ...args], {
-    cwd: ROOT, encoding: 'utf8',
-  });
+  const runTs = join(ROOT, 'scripts', 'run-ts.js');
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [runTs, 'scripts/validate.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
 
   test('passes on dist/ and, with -R, on dist-envs/, and names the schemas it used', () => {
     const result = run('-R', 'dist', ENVIRONMENTS_OUTDIR);
@@ -219,6 +220,7 @@ describe('npm run validate', () => {
     const result = run(dir);
 
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${join(dir, 'coder.yaml')}: Deployment coder/coder: spec.replicas: must be integer`);
+    expect(result.stderr)
+      .toContain(`${join(dir, 'coder.yaml')}: Deployment coder/coder: spec.replicas: must be integer`);
   });
 });

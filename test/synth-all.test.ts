@@ -8,7 +8,8 @@ import { runSynthAll, synthAllEnvironments } from '../lib/synth-all';
 import { rawExample, readManifestDir, ROOT, snapshotDir, synthObjects, tempDir } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
-const environmentNames = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).map(f => f.replace(/\.yaml$/, '')).sort();
+const environmentNames = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml'))
+  .map(f => f.replace(/\.yaml$/, '')).sort();
 
 /** A folder of environment files: the committed ones, plus extra files given as parsed YAML or raw text. */
 function envDirWith(extra: Record<string, unknown> = {}): string {
