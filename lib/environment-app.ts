@@ -1,4 +1,5 @@
 import { App, YamlOutputType } from 'cdk8s';
+import { addArgoCdSyncAnnotations } from './argocd-sync-waves';
 import { ClusterScopedChart } from './cluster-scoped-chart';
 import { CoderChart } from './coder-chart';
 import { EnvironmentConfig } from './environment-config';
@@ -11,12 +12,14 @@ export interface EnvironmentCharts {
 
 /**
  * Adds the charts of one environment to an app. The namespaced chart depends on the cluster-scoped one, so cdk8s
- * prefixes their files `0000-` and `0001-` and `kubectl apply -f` creates the Namespace before anything in it.
+ * prefixes their files `0000-` and `0001-` and `kubectl apply -f` creates the Namespace before anything in it; the
+ * Argo CD sync waves give Argo CD the same order.
  */
 export function addEnvironmentCharts(app: App, config: EnvironmentConfig): EnvironmentCharts {
   const clusterScoped = new ClusterScopedChart(app, 'coder-cluster', { config, disableResourceNameHashes: true });
   const coder = new CoderChart(app, 'coder', { config, disableResourceNameHashes: true });
   coder.addDependency(clusterScoped);
+  addArgoCdSyncAnnotations(clusterScoped, coder);
   return { clusterScoped, coder };
 }
 

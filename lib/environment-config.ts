@@ -117,6 +117,28 @@ const coderSettings = z.strictObject({
   workspaceNamespaces: z.array(namespaceRef).default([]),
 });
 
+/** A path inside a Git repository: relative, `/`-separated, without `..`. */
+const REPO_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\]+$/;
+
+/** Where Argo CD reads this environment's manifests from and which cluster it syncs them to. */
+const argocdSettings = z.strictObject({
+  /** The Git repository Argo CD watches, holding the committed output of `npm run synth:all`. */
+  repoURL: z.string().min(1, { error: 'must not be empty' }),
+  /** Branch, tag or commit Argo CD syncs. */
+  targetRevision: z.string().min(1, { error: 'must not be empty' }).default('HEAD'),
+  /** This environment's folder in that repository; by default `dist-envs/manifests/<environment name>`. */
+  path: z.string().regex(REPO_PATH, { error: 'must be a relative path inside the repository, without ".."' }).optional(),
+  /** The Argo CD project. */
+  project: dnsSubdomain.default('default'),
+  /** Namespace Argo CD runs in, where the Application and ApplicationSet are created. */
+  namespace: dnsLabel.default('argocd'),
+  /** The cluster, as Argo CD knows it: its API server URL or the name it was registered under. */
+  destination: z.strictObject({
+    server: z.url({ protocol: /^https?$/, error: 'must be the https:// URL of the cluster\'s API server' }).optional(),
+    name: z.string().min(1, { error: 'must not be empty' }).optional(),
+  }).refine(d => (d.server === undefined) !== (d.name === undefined), { error: 'must set exactly one of server and name' }),
+});
+
 /** The schema of one environment file: every field, then the rules that relate fields to each other. */
 export const environmentSchema = z.strictObject({
   cluster: z.strictObject({
@@ -183,6 +205,8 @@ export const environmentSchema = z.strictObject({
     error: 'must be a KMS key ARN: arn:<partition>:kms:<region>:<12-digit account>:key/<key id> (not an alias)',
   }).optional(),
   coder: coderSettings,
+  /** Argo CD outputs of `npm run synth:all` for this environment; none when absent. */
+  argocd: argocdSettings.optional(),
   /** A Job that checks, on the cluster, that every secret is mounted and synced. */
   smokeTest: z.strictObject({
     enabled: z.boolean().default(false),

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { ROLE_ARN_ANNOTATION } from './irsa-service-account';
+import { Manifest } from './schema-problems';
 
 /**
  * Checks that span several of the objects a synth writes: the wiring between a pod, its ServiceAccount, the
@@ -12,13 +13,7 @@ import { ROLE_ARN_ANNOTATION } from './irsa-service-account';
  * `node.addValidation` and any app that composes the constructs gets them too.
  */
 
-/** A Kubernetes object as written to a manifest. */
-export interface Manifest {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
-  readonly [field: string]: any;
-}
+export type { Manifest };
 
 /** Kinds this project emits that have no namespace. */
 export const CLUSTER_SCOPED_KINDS: readonly string[] = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];

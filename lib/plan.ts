@@ -4,7 +4,7 @@ import { DEFAULT_PATH_TRANSLATION, mountedFileName } from './aws-secret-provider
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { ROLE_ARN_ANNOTATION } from './irsa-service-account';
 import { describeObject, Manifest } from './manifest-checks';
-import { ManifestEntry } from './manifest-dir';
+import { ManifestEntry } from './manifest-files';
 
 /**
  * A reviewer's view of what a synth produced: the objects in apply order, and how each secret travels from AWS to

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ConfigError, loadEnvironment } from '../lib/environment-config';
-import { readManifestDir } from '../lib/manifest-dir';
+import { readManifestDir } from '../lib/manifest-files';
 import { renderMermaid, renderPlan } from '../lib/plan';
 import { renderEnvironment } from '../lib/synth';
 

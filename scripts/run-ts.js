@@ -43,4 +43,6 @@ if (!isFresh()) {
   });
   fs.writeFileSync(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
 }
+// The entry sees its own arguments at process.argv[2] onwards, as if node had run it directly.
+process.argv = [process.argv[0], outfile, ...process.argv.slice(3)];
 require(outfile);

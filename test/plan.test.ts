@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { loadEnvironment } from '../lib/environment-config';
-import { readManifestDir } from '../lib/manifest-dir';
+import { readManifestDir } from '../lib/manifest-files';
 import { identityChains, renderMermaid, renderPlan } from '../lib/plan';
 import { renderEnvironment } from '../lib/synth';
 import { EXAMPLE_ENV, exampleConfig, ROOT, synthObjects, tempDir } from './support';

@@ -5,14 +5,14 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { awsOutputFiles } from '../lib/aws-outputs';
 import { addEnvironmentCharts } from '../lib/environment-app';
-export { readManifestDir } from '../lib/manifest-dir';
 import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
+import { Manifest } from '../lib/schema-problems';
+
+export { readManifestDir } from '../lib/manifest-files';
+export type { Manifest };
 
 export const ROOT = join(__dirname, '..');
 export const EXAMPLE_ENV = join(ROOT, 'environments', 'example.yaml');
-
-/** A Kubernetes object as it is written to a manifest. */
-export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
 
 /** The example environment as parsed YAML, before validation. */
 export function rawExample(): any {

@@ -1,0 +1,88 @@
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { ARGOCD_SUBDIR, AWS_SUBDIR, MANIFESTS_SUBDIR, writeArgoCdOutputs } from './argocd-outputs';
+import { awsOutputFiles, writeAwsOutputFiles } from './aws-outputs';
+import { EnvironmentSetError, loadEnvironmentSet } from './environment-set';
+import { environmentWarnings } from './environment-rules';
+import { publishDirectory } from './publish';
+import { renderEnvironment } from './synth';
+
+export interface SynthAllOptions {
+  /** Folder of environment files; every `*.yaml` in it is one environment. */
+  readonly envDir: string;
+  /** Folder that receives every environment's output; replaced whole, and only when every environment succeeds. */
+  readonly outdir: string;
+}
+
+/** What one environment's synth wrote. */
+export interface EnvironmentOutput {
+  readonly name: string;
+  /** The environment's folder of manifests, relative to the output folder: what `kubectl apply -f` is given. */
+  readonly folder: string;
+  readonly files: number;
+  /** The environment's AWS side (IAM policies, add-on values), relative to the output folder. */
+  readonly awsFolder: string;
+  /** One line per risky setting, `<file>: <field path>: <why>`. */
+  readonly warnings: string[];
+}
+
+/** What {@link synthAllEnvironments} wrote, relative to the output folder. */
+export interface SynthAllResult {
+  readonly environments: EnvironmentOutput[];
+  /** Argo CD files under `argocd/`; empty when no environment has `argocd` settings. */
+  readonly argocd: string[];
+}
+
+/**
+ * Renders every environment of `envDir` into `<outdir>/manifests/<name>/`, its AWS side into `<outdir>/aws/<name>/`
+ * and the Argo CD objects into `<outdir>/argocd/`. Everything is rendered into a staging folder first and swapped into `outdir` in one rename, so
+ * that an invalid environment file or a failing synth leaves every output folder exactly as it was.
+ */
+export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
+  const environments = loadEnvironmentSet(options.envDir);
+
+  const staging = mkdtempSync(join(tmpdir(), 'coder-eks-synth-all-'));
+  try {
+    const outputs = environments.map(environment => {
+      const folder = `${MANIFESTS_SUBDIR}/${environment.name}`;
+      const awsFolder = `${AWS_SUBDIR}/${environment.name}`;
+      const charts = renderEnvironment(environment.config, join(staging, folder), environment.file);
+      writeAwsOutputFiles(join(staging, awsFolder), awsOutputFiles(environment.config, charts.coder));
+      const warnings = environmentWarnings(environment.config).map(w => `${environment.file}: ${w.path}: ${w.message}`);
+      return { name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings };
+    });
+    const argocd = writeArgoCdOutputs(environments, join(staging, ARGOCD_SUBDIR)).map(f => `${ARGOCD_SUBDIR}/${f}`);
+    publishDirectory(staging, options.outdir);
+    return { environments: outputs, argocd };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The command-line entry point: one line per environment folder and Argo CD file on stdout, every problem on stderr.
+ *
+ * @returns the process exit code
+ */
+export function runSynthAll(options: SynthAllOptions): number {
+  try {
+    const result = synthAllEnvironments(options);
+    for (const environment of result.environments) {
+      for (const warning of environment.warnings) {
+        console.error(`warning: ${warning}`);
+      }
+      console.log(`wrote ${join(options.outdir, environment.folder)}/ (${environment.files} files)`);
+      console.log(`wrote ${join(options.outdir, environment.awsFolder)}/`);
+    }
+    for (const file of result.argocd) {
+      console.log(`wrote ${join(options.outdir, file)}`);
+    }
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(err instanceof EnvironmentSetError ? message : `${options.envDir}: ${message}`);
+    console.error(`synth:all failed; ${options.outdir}/ was left unchanged`);
+    return 1;
+  }
+}
