@@ -5,7 +5,7 @@ import { CoderDeployment } from '../lib/coder-deployment';
 import { loadEnvironment } from '../lib/environment-config';
 import { environmentWarnings } from '../lib/environment-rules';
 import { restrictedViolations } from '../lib/pod-security';
-import { exampleConfig, find, Manifest, ROOT, synthObjects } from './support';
+import { exampleConfig, find, Manifest, ROOT, synthAll, synthObjects } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
 const environments = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).sort()
@@ -220,5 +220,51 @@ describe('rotation that reaches Coder', () => {
     const env = find(synthObjects(config), 'Deployment').spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'CODER_TLS_KEY_FILE', value: '/mnt/secrets-store/tls.key' });
     expect(environmentWarnings(config).map(w => w.path)).not.toContain('secrets[2].fileEnv');
+  });
+});
+
+/** Every statement of every policy document the AWS side holds. */
+function statements(aws: Record<string, any>): { file: string; statement: any }[] {
+  return Object.entries(aws)
+    .filter(([, document]) => document?.Version === '2012-10-17')
+    .flatMap(([file, document]) => document.Statement.map((statement: any) => ({ file, statement })));
+}
+
+const identities: [string, ReturnType<typeof synthAll>['aws']][] = [
+  ...readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).sort()
+    .map(file => [file, synthAll(loadEnvironment(join(ENV_DIR, file))).aws] as [string, Record<string, any>]),
+  ['example.yaml with auth: podIdentity', synthAll(exampleConfig(raw => {
+    raw.auth = 'podIdentity';
+    delete raw.serviceAccount.stsRegionalEndpoints;
+  })).aws],
+  ['example.yaml with a KMS key and an SSM parameter', synthAll(exampleConfig(raw => {
+    raw.kmsKeyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    raw.secrets.push({ objectName: '/coder/feature-flags', objectType: 'ssmparameter', objectAlias: 'flags' });
+  })).aws],
+];
+
+describe.each(identities)('%s: least-privilege IAM', (_name, aws) => {
+  test('has policy documents to check', () => {
+    expect(statements(aws).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('no statement grants or trusts "*"', () => {
+    for (const { statement } of statements(aws)) {
+      for (const resource of [statement.Resource ?? []].flat()) {
+        expect(resource).not.toContain('*');
+      }
+      expect(JSON.stringify(statement.Principal ?? {})).not.toContain('*');
+      for (const action of [statement.Action].flat()) {
+        expect(action).not.toContain('*');
+      }
+    }
+  });
+
+  test('trust conditions use StringEquals, never StringLike', () => {
+    for (const { file, statement } of statements(aws).filter(s => s.statement.Principal !== undefined)) {
+      expect(Object.keys(statement.Condition ?? { StringEquals: {} }).every(op => op === 'StringEquals')).toBe(true);
+      expect(JSON.stringify(statement)).not.toMatch(/StringLike/);
+      expect(file).toBe('trust-policy.json');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
@@ -59,9 +59,20 @@ export function find(objects: Manifest[], kind: string, name?: string): Manifest
   return found[0];
 }
 
-/** A fresh, empty temporary directory. */
+const createdDirs: string[] = [];
+
+// Every test file gets its own copy of this module, so this removes that file's directories when it ends.
+afterAll(() => {
+  for (const dir of createdDirs.splice(0)) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A fresh, empty temporary directory, removed when the test file ends. */
 export function tempDir(prefix = 'coder-eks-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  createdDirs.push(dir);
+  return dir;
 }
 
 /** Every file below `dir` with its bytes, keyed by relative path. */
