@@ -34,7 +34,8 @@ function generateEnvironments(count) {
       objectName: `bench-${i}/secret-${s}`,
       objectType: 'secretsmanager',
       objectAlias: `secret-${s}`,
-      env: `BENCH_SECRET_${s}`,
+      // The first is Coder's database URL, which every environment must have.
+      env: s === 0 ? 'CODER_PG_CONNECTION_URL' : `BENCH_SECRET_${s}`,
     }));
     writeFileSync(path.join(dir, `env-${String(i).padStart(2, '0')}.yaml`), stringify(env));
   }
@@ -56,7 +57,7 @@ function timeOnce({ args, env }) {
   const start = process.hrtime.bigint();
   execFileSync(process.execPath, args, {
     cwd: root,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
       OUT_DIR: path.join(scratch, 'out'),
