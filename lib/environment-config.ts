@@ -259,6 +259,21 @@ function describeValue(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** What a field of the wrong type must be, in the words of the YAML the user writes. */
+function typeMessage(expected: string, input: unknown): string {
+  if (input === undefined) {
+    return 'required';
+  }
+  const names: Record<string, string> = {
+    string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false', array: 'a list', object: 'a mapping',
+    record: 'a mapping',
+  };
+  const hint = expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')
+    ? ' (quote it in YAML)'
+    : '';
+  return `must be ${names[expected] ?? expected}${hint}`;
+}
+
 function problemsOf(error: z.ZodError): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
@@ -269,7 +284,7 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
       continue;
     }
     const input = (issue as { input?: unknown }).input;
-    const message = input === undefined && issue.code === 'invalid_type' ? 'required' : issue.message;
+    const message = issue.code === 'invalid_type' ? typeMessage(issue.expected, input) : issue.message;
     if (issue.code === 'custom' && issue.params?.hideInput) {
       problems.push({ path: formatPath(issue.path), message });
     } else {

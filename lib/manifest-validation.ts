@@ -8,9 +8,10 @@ import { ManifestValidator, SchemaProblem } from './schema-problems';
 /** A schema problem of one object in one file. */
 export interface ManifestProblem extends SchemaProblem {
   readonly file: string;
-  readonly kind: string;
+  /** Absent when the document is not a Kubernetes object at all. */
+  readonly kind?: string;
   /** `namespace/name`, or the name alone for a cluster-scoped object. */
-  readonly name: string;
+  readonly name?: string;
   /** The label of the validator that found it. */
   readonly schema: string;
 }
@@ -25,7 +26,8 @@ export interface ValidationResult {
 /** `dist/0001-coder.k8s.yaml: Deployment coder/coder: spec.replicas: must be integer [Kubernetes 1.28.0 ...]` */
 export function formatManifestProblem(problem: ManifestProblem): string {
   const where = problem.path ? `${problem.path}: ` : '';
-  return `${problem.file}: ${problem.kind} ${problem.name}: ${where}${problem.message} [${problem.schema}]`;
+  const what = problem.kind === undefined ? '' : `${problem.kind} ${problem.name}: `;
+  return `${problem.file}: ${what}${where}${problem.message} [${problem.schema}]`;
 }
 
 function objectName(entry: ManifestEntry): string {
@@ -41,11 +43,16 @@ ValidationResult {
 
   for (const entry of entries) {
     const { object } = entry;
-    const at = { file: entry.file, kind: String(object.kind), name: objectName(entry) };
     if (typeof object.apiVersion !== 'string' || typeof object.kind !== 'string' || !object.metadata?.name) {
-      problems.push({ ...at, path: '', message: 'apiVersion, kind and metadata.name are required', schema: 'kubectl' });
+      problems.push({
+        file: entry.file,
+        path: '',
+        message: 'not a Kubernetes object: apiVersion, kind and metadata.name are required, and kubectl apply would refuse it',
+        schema: 'kubectl',
+      });
       continue;
     }
+    const at = { file: entry.file, kind: object.kind, name: objectName(entry) };
 
     let checked = false;
     for (const validator of validators) {

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 
 /** One directory to replace: `dest` becomes a copy of `source`. */
@@ -40,6 +40,8 @@ export function publishDirectories(publications: readonly Publication[]): void {
       const incoming = mkdtempSync(join(dirname(target), `.${basename(target)}.incoming-`));
       prepared.push({ target, incoming });
       cpSync(publication.source, incoming, { recursive: true });
+      // mkdtemp makes the folder private (0700); the published one gets the mode any new folder would get.
+      chmodSync(incoming, 0o777 & ~process.umask());
     }
   } catch (err) {
     removeAll(prepared.map(p => p.incoming));

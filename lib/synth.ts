@@ -107,11 +107,9 @@ export function runSynth(options: SynthOptions): number {
     }
     return 0;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-    } else {
-      console.error(`${options.envFile}: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    // A problem of the environment file names the file and the field; anything else (a folder that cannot be
+    // written, say) is not the file's fault and says so in its own words.
+    console.error(err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`);
     console.error(`synth failed; ${options.outdir}/ and ${options.awsOutdir}/ were left unchanged`);
     return 1;
   }

@@ -43,6 +43,11 @@ function main(args: string[]): number {
     }
     const files = new Set(entries.map(e => e.file)).size;
     console.log(`${dir}: ${entries.length} objects in ${files} files, ${problems.length} problems`);
+    if (entries.length === 0) {
+      // kubectl refuses a folder without manifests too ("no objects passed to apply").
+      console.error(`${dir}: no manifests found${recursive ? '' : ' (-R reads subfolders)'}`);
+      failed = true;
+    }
     failed ||= problems.length > 0;
   }
   return failed ? 1 : 0;
