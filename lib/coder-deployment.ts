@@ -3,8 +3,7 @@ import { Construct } from 'constructs';
 import { coderLabels, coderSelectorLabels } from './coder-labels';
 import { PG_CONNECTION_AUTH, PG_CONNECTION_URL } from './coder-settings';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
-import { describeObject, emittedObjects, Manifest, podProblems } from './manifest-checks';
-import { restrictedProblems } from './pod-security';
+import { addWorkloadValidation, describeObject, Manifest } from './manifest-checks';
 
 /** The port Coder serves HTTP on inside the pod, named `http`. */
 export const CODER_HTTP_PORT = 8080;
@@ -199,16 +198,7 @@ export class CoderDeployment extends Construct {
       },
     });
 
-    this.node.addValidation({
-      validate: () => {
-        const manifest = this.apiObject.toJson() as Manifest;
-        return [
-          ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
-          ...coderSettingProblems(manifest),
-          ...restrictedProblems(manifest),
-        ];
-      },
-    });
+    addWorkloadValidation(this, this.apiObject, { requireRoleAnnotation: props.requireRoleAnnotation }, coderSettingProblems);
   }
 }
 

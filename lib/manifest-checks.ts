@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { restrictedProblems } from './pod-security';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { ROLE_ARN_ANNOTATION } from './irsa-service-account';
 import { Manifest } from './schema-problems';
@@ -167,4 +168,22 @@ export function syncedFileProblems(object: Manifest, mountedFiles: readonly stri
     }
   });
   return problems;
+}
+
+/**
+ * Attaches to a workload construct the checks every pod that mounts secrets must pass: its wiring to the objects
+ * emitted beside it ({@link podProblems}) and the restricted Pod Security Standard, plus any checks of its own.
+ */
+export function addWorkloadValidation(
+  scope: IConstruct,
+  workload: ApiObject,
+  options: PodCheckOptions = {},
+  extraChecks: (manifest: Manifest) => string[] = () => [],
+): void {
+  scope.node.addValidation({
+    validate: () => {
+      const manifest = workload.toJson() as Manifest;
+      return [...podProblems(manifest, emittedObjects(scope), options), ...restrictedProblems(manifest), ...extraChecks(manifest)];
+    },
+  });
 }

@@ -3,8 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AwsSecretProviderClass } from './aws-secret-provider-class';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
-import { emittedObjects, Manifest, podProblems } from './manifest-checks';
-import { restrictedProblems } from './pod-security';
+import { addWorkloadValidation } from './manifest-checks';
 
 /** A small image with a POSIX shell, pinned. */
 export const DEFAULT_SMOKE_TEST_IMAGE = 'busybox:1.36.1';
@@ -154,14 +153,6 @@ export class SecretMountSmokeTest extends Construct {
       spec,
     });
 
-    this.node.addValidation({
-      validate: () => {
-        const manifest = this.apiObject.toJson() as Manifest;
-        return [
-          ...podProblems(manifest, emittedObjects(this), { requireRoleAnnotation: props.requireRoleAnnotation }),
-          ...restrictedProblems(manifest),
-        ];
-      },
-    });
+    addWorkloadValidation(this, this.apiObject, { requireRoleAnnotation: props.requireRoleAnnotation });
   }
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { awsOutputFiles } from '../lib/aws-outputs';
 import { addEnvironmentCharts } from '../lib/environment-app';
 import { EnvironmentConfig, parseEnvironment } from '../lib/environment-config';
@@ -17,6 +17,15 @@ export const EXAMPLE_ENV = join(ROOT, 'environments', 'example.yaml');
 /** The example environment as parsed YAML, before validation. */
 export function rawExample(): any {
   return parse(readFileSync(EXAMPLE_ENV, 'utf8'));
+}
+
+/** Writes the example environment, after `patch` edits its parsed YAML, into a fresh file and returns its path. */
+export function writeExampleVariant(patch: (raw: any) => void): string {
+  const raw = rawExample();
+  patch(raw);
+  const file = join(tempDir(), 'env.yaml');
+  writeFileSync(file, stringify(raw));
+  return file;
 }
 
 /** The example environment after `patch` edits its parsed YAML, validated like a real file. */

@@ -1,8 +1,6 @@
 import { spawnSync } from 'child_process';
-import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { stringify } from 'yaml';
-import { EXAMPLE_ENV, rawExample, ROOT, snapshotDir, tempDir } from './support';
+import { EXAMPLE_ENV, ROOT, snapshotDir, tempDir, writeExampleVariant } from './support';
 
 /** Runs a documented synth command from the project root with the given environment; never throws. */
 function run(command: string, args: string[], env: Record<string, string>) {
@@ -19,14 +17,6 @@ const synthCommands: [string, string, string[]][] = [
   ['npm run synth', 'npm', ['run', '--silent', 'synth']],
   ['npx cdk8s synth', process.execPath, [join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth']],
 ];
-
-function writeEnv(patch: (raw: any) => void): string {
-  const raw = rawExample();
-  patch(raw);
-  const file = join(tempDir(), 'env.yaml');
-  writeFileSync(file, stringify(raw));
-  return file;
-}
 
 describe('the synth commands', () => {
   const out = join(tempDir(), 'dist');
@@ -45,7 +35,7 @@ describe('the synth commands', () => {
   });
 
   test.each(synthCommands)('a failed %s reports every problem and leaves the output as it was', (_name, command, args) => {
-    const bad = writeEnv(raw => {
+    const bad = writeExampleVariant(raw => {
       raw.cluster.region = 'us-east1';
       raw.secrets[0].objectType = 'ssm';
     });
@@ -59,7 +49,7 @@ describe('the synth commands', () => {
   });
 
   test('the app prints no stack trace for a user mistake', () => {
-    const bad = writeEnv(raw => { raw.coder.replicas = 0; });
+    const bad = writeExampleVariant(raw => { raw.coder.replicas = 0; });
     const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: bad, OUT_DIR: out, AWS_OUT_DIR: awsOut });
     expect(result.status).toBe(1);
     expect(result.stderr).not.toMatch(/^\s+at /m);
@@ -77,7 +67,7 @@ describe('the synth commands', () => {
   });
 
   test('a risky setting synthesizes with a warning on stderr', () => {
-    const risky = writeEnv(raw => { raw.coder.restartOnSecretChange = false; raw.csiDriver.rotation = { enabled: true }; });
+    const risky = writeExampleVariant(raw => { raw.coder.restartOnSecretChange = false; raw.csiDriver.rotation = { enabled: true }; });
     const result = run(process.execPath, ['scripts/run-ts.js', 'main.ts'], { ENV_FILE: risky, OUT_DIR: join(tempDir(), 'dist'), AWS_OUT_DIR: join(tempDir(), 'aws') });
     expect(result.status).toBe(0);
     expect(result.stderr).toContain(`warning: ${risky}: secrets[0].env: rotation is on`);

@@ -1,18 +1,8 @@
 import { writeFileSync } from 'fs';
 import { join } from 'path';
-import { stringify } from 'yaml';
 import { ConfigError, loadEnvironment } from '../lib/environment-config';
 import { environmentWarnings } from '../lib/environment-rules';
-import { rawExample, tempDir } from './support';
-
-/** Writes the example environment after `patch` into a fresh file and returns its path. */
-function badFile(patch: (raw: any) => void): string {
-  const raw = rawExample();
-  patch(raw);
-  const file = join(tempDir(), 'env.yaml');
-  writeFileSync(file, stringify(raw));
-  return file;
-}
+import { tempDir, writeExampleVariant } from './support';
 
 function problemsOf(file: string): { path: string; message: string }[] {
   try {
@@ -100,17 +90,17 @@ const rules: [string, (raw: any) => void, string, RegExp][] = [
 
 describe('environment file rules', () => {
   test.each(rules)('%s', (_rule, patch, path, message) => {
-    const problems = problemsOf(badFile(patch));
+    const problems = problemsOf(writeExampleVariant(patch));
     const matching = problems.filter(p => p.path === path);
     expect(matching.map(p => p.message)).toEqual(expect.arrayContaining([expect.stringMatching(message)]));
   });
 
   test('the example environment breaks none of them', () => {
-    expect(() => loadEnvironment(badFile(() => undefined))).not.toThrow();
+    expect(() => loadEnvironment(writeExampleVariant(() => undefined))).not.toThrow();
   });
 
   test('a file with several problems reports all of them, each with its path', () => {
-    const file = badFile(raw => {
+    const file = writeExampleVariant(raw => {
       raw.cluster.region = 'mars-1';
       raw.namespace.name = 'Coder';
       raw.secrets[0].objectType = 'ssm';
@@ -123,7 +113,7 @@ describe('environment file rules', () => {
   });
 
   test('errors read <file>: <field path>: <what is wrong>, got <value>', () => {
-    const file = badFile(raw => { raw.secrets[1].objectType = 'ssm'; });
+    const file = writeExampleVariant(raw => { raw.secrets[1].objectType = 'ssm'; });
     expect(() => loadEnvironment(file)).toThrow(
       `${file}: secrets[1].objectType: must be secretsmanager or ssmparameter, got "ssm"`);
   });
@@ -131,13 +121,13 @@ describe('environment file rules', () => {
   test('a plain secret value is never echoed', () => {
     // Assembled at run time so that this file holds no secret-shaped literal.
     const password = ['not', 'a', 'real', 'password'].join('-');
-    const file = badFile(raw => { raw.coder.env.CODER_PG_CONNECTION_URL = ['postgres://coder', password].join(':') + '@db/coder'; });
+    const file = writeExampleVariant(raw => { raw.coder.env.CODER_PG_CONNECTION_URL = ['postgres://coder', password].join(':') + '@db/coder'; });
     expect(() => loadEnvironment(file)).toThrow(/CODER_PG_CONNECTION_URL carries secret material/);
     expect(() => loadEnvironment(file)).not.toThrow(password);
   });
 
   test('a password-less URL may be plain with IAM database authentication', () => {
-    const file = badFile(raw => {
+    const file = writeExampleVariant(raw => {
       delete raw.secrets[0].env;
       raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
       raw.coder.env.CODER_PG_CONNECTION_URL = 'postgres://coder@db.example.com:5432/coder?sslmode=verify-full';
@@ -158,7 +148,7 @@ describe('environment file rules', () => {
 
 describe('warnings for valid but risky settings', () => {
   test('rotation with settings read through env', () => {
-    const config = loadEnvironment(badFile(raw => {
+    const config = loadEnvironment(writeExampleVariant(raw => {
       raw.csiDriver.rotation = { enabled: true };
       raw.coder.restartOnSecretChange = false;
     }));
@@ -168,11 +158,11 @@ describe('warnings for valid but risky settings', () => {
   });
 
   test('more than one replica', () => {
-    const config = loadEnvironment(badFile(raw => { raw.coder.replicas = 2; }));
+    const config = loadEnvironment(writeExampleVariant(raw => { raw.coder.replicas = 2; }));
     expect(environmentWarnings(config)).toEqual([expect.objectContaining({ path: 'coder.replicas' })]);
   });
 
   test('none for the example environment', () => {
-    expect(environmentWarnings(loadEnvironment(badFile(() => undefined)))).toEqual([]);
+    expect(environmentWarnings(loadEnvironment(writeExampleVariant(() => undefined)))).toEqual([]);
   });
 });
