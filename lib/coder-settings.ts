@@ -24,18 +24,28 @@ export const PG_CONNECTION_AUTH = 'CODER_PG_CONNECTION_AUTH';
  * value in the environment file.
  */
 export function isSecretSetting(name: string): boolean {
+  // Settings that take a file path (`*_FILE`) name a file, not its content.
+  if (name.endsWith('_FILE')) {
+    return false;
+  }
+  // The named ones, then any name that says what it holds: Coder's settings follow that habit
+  // (CODER_NOTIFICATIONS_EMAIL_AUTH_PASSWORD, CODER_EXTERNAL_TOKEN_ENCRYPTION_KEYS, ...).
   return [
     /^CODER_PG_CONNECTION_URL$/,
-    /^CODER_OAUTH2_GITHUB_CLIENT_SECRET$/,
-    /^CODER_OIDC_CLIENT_SECRET$/,
-    /^CODER_EXTERNAL_AUTH_\d+_CLIENT_SECRET$/,
-    /^CODER_EMAIL_AUTH_PASSWORD$/,
-    /^CODER_PROVISIONER_DAEMON_PSK$/,
     /^CODER_LICENSE$/,
+    /(^|_)(SECRET|PASSWORD|PSK|PRIVATE_KEY|ENCRYPTION_KEYS?|API_KEY)(_|$)/,
   ].some(pattern => pattern.test(name));
 }
 
-/** Whether a PostgreSQL URL embeds a password: a colon in the user part, before the `@` that ends it. */
+/**
+ * Whether a connection string embeds a password: a user part with a colon before the `@` that ends it
+ * (user, colon, password, at sign, host), or a `password=` parameter (in a URL's query or a `key=value` DSN).
+ */
 export function urlHasPassword(url: string): boolean {
-  return /^[a-z][a-z0-9+.-]*:\/\/[^/@:]*:[^/@]*@/i.test(url);
+  return /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*:[^@\s]*@/i.test(url) || /(^|[\s?&;])(ssl)?password=/i.test(url);
+}
+
+/** Whether a URL carries credentials (a user part ending in an at sign) before its host. */
+export function urlHasCredentials(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*@/i.test(url);
 }

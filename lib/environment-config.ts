@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { KMS_KEY_ARN, ROLE_ARN } from './aws-arns';
 import { isAwsRegion } from './aws-regions';
 import { parseOidcIssuer } from './eks-oidc-issuer';
-import { environmentRuleProblems, formatPath, isValidPathTranslation } from './environment-rules';
+import { isSecretSetting, urlHasCredentials } from './coder-settings';
+import { environmentRuleProblems, formatPath, isValidPathTranslation, looksSecret } from './environment-rules';
 
 /** A Kubernetes DNS-1123 label: namespaces, container and port names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -94,7 +95,8 @@ const coderSettings = z.strictObject({
   /** Name of the Deployment, the Service, the workspace RoleBinding and the `app.kubernetes.io/instance` label. */
   name: dnsLabel.default('coder'),
   /** The external URL users and workspaces reach Coder at (CODER_ACCESS_URL). */
-  accessUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  accessUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .refine(url => !urlHasCredentials(url), { error: 'must not carry credentials before the host' }),
   /** More than one replica needs a Coder licence for high availability. */
   replicas: z.int().min(1, { error: 'must be at least 1' }).default(1),
   /** Non-secret Coder settings, added after the standard ones. */
@@ -123,7 +125,8 @@ const REPO_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[^\\]+$/;
 /** Where Argo CD reads this environment's manifests from and which cluster it syncs them to. */
 const argocdSettings = z.strictObject({
   /** The Git repository Argo CD watches, holding the committed output of `npm run synth:all`. */
-  repoURL: z.string().min(1, { error: 'must not be empty' }),
+  repoURL: z.string().min(1, { error: 'must not be empty' })
+    .refine(url => !urlHasCredentials(url), { error: 'must not carry credentials: give Argo CD a repository Secret instead' }),
   /** Branch, tag or commit Argo CD syncs. */
   targetRevision: z.string().min(1, { error: 'must not be empty' }).default('HEAD'),
   /** This environment's folder in that repository; by default `dist-envs/manifests/<environment name>`. */
@@ -274,6 +277,15 @@ function typeMessage(expected: string, input: unknown): string {
   return `must be ${names[expected] ?? expected}${hint}`;
 }
 
+/**
+ * Whether the value found at a path must not be echoed: a plain value of a setting that carries secrets, or anything
+ * that looks like secret material, wherever it stands. Logs and CI output are no place for either.
+ */
+function mayHoldSecret(path: readonly PropertyKey[], value: unknown): boolean {
+  const setting = path[0] === 'coder' && path[1] === 'env' && typeof path[2] === 'string' ? path[2] : undefined;
+  return (setting !== undefined && isSecretSetting(setting)) || looksSecret(value);
+}
+
 function problemsOf(error: z.ZodError): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
@@ -287,6 +299,8 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
     const message = issue.code === 'invalid_type' ? typeMessage(issue.expected, input) : issue.message;
     if (issue.code === 'custom' && issue.params?.hideInput) {
       problems.push({ path: formatPath(issue.path), message });
+    } else if (mayHoldSecret(issue.path, input)) {
+      problems.push({ path: formatPath(issue.path), message: `${message} (the value is not shown)` });
     } else {
       problems.push({ path: formatPath(issue.path), message: `${message}, got ${describeValue(input)}` });
     }

@@ -3,6 +3,7 @@ import { isAwsRegion, partitionOf } from './aws-regions';
 import { DEFAULT_PATH_TRANSLATION, escapesMount, mountedFileName } from './aws-secret-provider-class';
 import { issuerDomainOf } from './eks-oidc-issuer';
 import type { EnvironmentConfig } from './environment-config';
+import { findSecretMaterial } from './secret-scan';
 import { isSecretSetting, PG_CONNECTION_AUTH, PG_CONNECTION_URL, STANDARD_CODER_ENV, urlHasPassword } from './coder-settings';
 
 /**
@@ -341,7 +342,7 @@ function coderEnvProblems(env: any): RuleProblem[] {
     const path = ['coder', 'env', name];
     claim(name, path);
     const passwordlessUrl = name === PG_CONNECTION_URL && iamAuth && typeof value === 'string' && !urlHasPassword(value);
-    if (isSecretSetting(name) && !passwordlessUrl) {
+    if ((isSecretSetting(name) && !passwordlessUrl) || looksSecret(value)) {
       problems.push({
         path,
         message: `${name} carries secret material: read it from AWS Secrets Manager with a secrets[] entry's env, ` +
@@ -362,6 +363,15 @@ function coderEnvProblems(env: any): RuleProblem[] {
     });
   }
   return problems;
+}
+
+/**
+ * Whether a value looks like secret material: a password in a connection string, or what the secret scanner flags
+ * (private keys, AWS access keys, long random tokens). Such a value is refused where it stands and never echoed.
+ */
+export function looksSecret(value: unknown): boolean {
+  const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
+  return urlHasPassword(text) || findSecretMaterial(text).length > 0;
 }
 
 /** ASCP accepts "False" (any case) to keep slashes, or exactly one character. */

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 
 /** One directory to replace: `dest` becomes a copy of `source`. */
@@ -8,11 +8,29 @@ export interface Publication {
 }
 
 /**
+ * Refuses an output directory that a swap would destroy something in: one that is a file, or that holds (or is) one
+ * of `keep`, such as the environment file being rendered or the working directory.
+ *
+ * @throws Error naming the directory and what it would replace
+ */
+export function assertReplaceable(dir: string, keep: readonly string[] = [process.cwd()]): void {
+  const target = resolve(dir);
+  if (existsSync(target) && !statSync(target).isDirectory()) {
+    throw new Error(`output directory ${dir} is an existing file; choose a directory`);
+  }
+  for (const path of keep) {
+    if (contains(target, resolve(path))) {
+      throw new Error(`output directory ${dir} would replace ${path}, which it holds; choose a directory of its own`);
+    }
+  }
+}
+
+/**
  * Replaces the directory `dest` with a copy of `source`, so that readers see either the old tree or the new one and
  * never an empty or half-written one. The copy is made beside `dest` (same filesystem), then swapped in by rename.
  */
-export function publishDirectory(source: string, dest: string): void {
-  publishDirectories([{ source, dest }]);
+export function publishDirectory(source: string, dest: string, keep?: readonly string[]): void {
+  publishDirectories([{ source, dest }], keep);
 }
 
 /**
@@ -20,9 +38,13 @@ export function publishDirectory(source: string, dest: string): void {
  * left as it was. All copies are made first, beside their destinations; only then are they swapped in by rename,
  * and a failed rename puts back the directories already swapped.
  *
- * @throws when two destinations are the same directory or one lies inside another
+ * @param keep paths no destination may hold, such as the inputs; see {@link assertReplaceable}
+ * @throws when two destinations are the same directory or one lies inside another, or a destination is not replaceable
  */
-export function publishDirectories(publications: readonly Publication[]): void {
+export function publishDirectories(publications: readonly Publication[], keep?: readonly string[]): void {
+  for (const publication of publications) {
+    assertReplaceable(publication.dest, keep);
+  }
   const targets = publications.map(p => resolve(p.dest));
   for (const [i, a] of targets.entries()) {
     for (const b of targets.slice(i + 1)) {

@@ -53,7 +53,7 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
       return { name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings };
     });
     const argocd = writeArgoCdOutputs(environments, join(staging, ARGOCD_SUBDIR)).map(f => `${ARGOCD_SUBDIR}/${f}`);
-    publishDirectory(staging, options.outdir);
+    publishDirectory(staging, options.outdir, [options.envDir, process.cwd()]);
     return { environments: outputs, argocd };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import { awsOutputFiles, writeAwsOutputFiles } from './aws-outputs';
 import { EnvironmentCharts, environmentApp } from './environment-app';
 import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
-import { publishDirectories } from './publish';
+import { assertReplaceable, publishDirectories } from './publish';
 
 export interface SynthOptions {
   /** The environment file to render. */
@@ -45,6 +45,10 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   const config = loadEnvironment(options.envFile);
   const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
+  const keep = [options.envFile, process.cwd()];
+  if (options.stagingDir !== undefined) {
+    assertReplaceable(options.stagingDir, keep);
+  }
   const staging = options.stagingDir ?? mkdtempSync(join(tmpdir(), 'coder-eks-synth-'));
   const awsStaging = mkdtempSync(join(tmpdir(), 'coder-eks-aws-'));
   try {
@@ -52,7 +56,7 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
     mkdirSync(staging, { recursive: true });
     const charts = renderEnvironment(config, staging, options.envFile);
     writeAwsOutputFiles(awsStaging, awsOutputFiles(config, charts.coder));
-    publishDirectories([{ source: staging, dest: options.outdir }, { source: awsStaging, dest: options.awsOutdir }]);
+    publishDirectories([{ source: staging, dest: options.outdir }, { source: awsStaging, dest: options.awsOutdir }], keep);
     const files = [
       ...readdirSync(options.outdir).sort().map(file => join(options.outdir, file)),
       ...readdirSync(options.awsOutdir).sort().map(file => join(options.awsOutdir, file)),

@@ -126,6 +126,38 @@ describe('environment file rules', () => {
     expect(() => loadEnvironment(file)).not.toThrow(password);
   });
 
+  // Secret-shaped values are assembled at run time, so that this file holds none.
+  const password = ['not', 'a', 'real', 'one'].join('-');
+  const accessKey = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
+  test.each([
+    ['a secret setting of the wrong type', (raw: any) => { raw.coder.env.CODER_OIDC_CLIENT_SECRET = [password]; },
+      'coder.env.CODER_OIDC_CLIENT_SECRET'],
+    ['a setting named like a secret', (raw: any) => { raw.coder.env.CODER_EXTERNAL_TOKEN_ENCRYPTION_KEYS = password; },
+      'coder.env.CODER_EXTERNAL_TOKEN_ENCRYPTION_KEYS'],
+    ['an access key in an innocent setting', (raw: any) => { raw.coder.env.CODER_BANNER = accessKey; }, 'coder.env.CODER_BANNER'],
+    ['a password after a slash, with IAM database authentication', (raw: any) => {
+      delete raw.secrets[0].env;
+      raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
+      raw.coder.env.CODER_PG_CONNECTION_URL = ['postgres://coder', `pa/${password}@db/coder`].join(':');
+    }, 'coder.env.CODER_PG_CONNECTION_URL'],
+    ['a password parameter, with IAM database authentication', (raw: any) => {
+      delete raw.secrets[0].env;
+      raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
+      raw.coder.env.CODER_PG_CONNECTION_URL = `host=db user=coder password=${password}`;
+    }, 'coder.env.CODER_PG_CONNECTION_URL'],
+    ['credentials in the access URL', (raw: any) => { raw.coder.accessUrl = ['https://admin', `${password}@coder.example.com`].join(':'); },
+      'coder.accessUrl'],
+    ['credentials in the Argo CD repository URL', (raw: any) => {
+      raw.argocd.repoURL = ['https://x-access-token', `${password}@git.example.com/platform/coder.git`].join(':');
+    }, 'argocd.repoURL'],
+  ])('%s is refused and never echoed', (_what, patch, path) => {
+    const file = writeExampleVariant(patch);
+    const problems = problemsOf(file);
+    expect(problems.map(p => p.path)).toContain(path);
+    expect(JSON.stringify(problems)).not.toContain(password);
+    expect(JSON.stringify(problems)).not.toContain(accessKey);
+  });
+
   test('a password-less URL may be plain with IAM database authentication', () => {
     const file = writeExampleVariant(raw => {
       delete raw.secrets[0].env;
