@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { z } from 'zod';
 import { ascpAddonConfiguration, ASCP_ADDON_NAME, POD_IDENTITY_AGENT_ADDON_NAME } from './addon-configuration';
 import { parseRoleArn } from './aws-arns';
 import { partitionOf } from './aws-regions';
@@ -60,6 +61,28 @@ export interface AwsSummary {
   readonly podIdentityAssociationFile?: string;
 }
 
+/** Throws, naming the file and the fields, when a generated policy breaks the IAM policy schema. */
+function checkPolicy(schema: z.ZodType, document: unknown, file: string): void {
+  const result = schema.safeParse(document);
+  if (!result.success) {
+    const problems = result.error.issues.map(issue => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`${file} would not be a valid IAM policy (${problems}); please report this as a bug`);
+  }
+}
+
+/** IAM's limit on the size of a role's inline policies, in characters without white space. */
+export const INLINE_POLICY_LIMIT = 10_240;
+
+/** Warnings about the AWS side that AWS would refuse although the synth succeeded, such as an oversized policy. */
+export function awsOutputWarnings(files: readonly AwsOutputFile[]): string[] {
+  const policy = files.find(file => file.name === AWS_FILES.permissionsPolicy);
+  const size = policy === undefined ? 0 : JSON.stringify(policy.document).length;
+  return size <= INLINE_POLICY_LIMIT ? [] : [
+    `${AWS_FILES.permissionsPolicy} is ${size} characters; IAM allows ${INLINE_POLICY_LIMIT} for a role's inline ` +
+      'policies, so aws iam put-role-policy will refuse it: split the secrets over two roles or name them by ARN prefix',
+  ];
+}
+
 /**
  * The AWS side of one environment, derived from the constructs the chart emitted rather than from the environment
  * file a second time: the trust policy names the ServiceAccount the pod actually runs as, and the permissions policy
@@ -91,8 +114,8 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
     objects: spc.objects,
     kmsKeyArn: config.kmsKeyArn,
   });
-  trustPolicySchema.parse(trustPolicy);
-  permissionsPolicySchema.parse(permissionsPolicy);
+  checkPolicy(trustPolicySchema, trustPolicy, AWS_FILES.trustPolicy);
+  checkPolicy(permissionsPolicySchema, permissionsPolicy, AWS_FILES.permissionsPolicy);
 
   const addonConfiguration = ascpAddonConfiguration({
     syncSecret: spc.syncedSecrets.length > 0,

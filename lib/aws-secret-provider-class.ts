@@ -231,7 +231,8 @@ function serializeObjects(objects: readonly AwsSecretObject[]): string {
     jmesPath: object.jmesPath?.map(entry => ({ path: entry.path, objectAlias: entry.objectAlias })),
     failoverObject: object.failoverObject && withoutUndefined({ ...object.failoverObject }),
   }));
-  return stringify(list, { lineWidth: 0 });
+  // ASCP parses this with a YAML 1.1 parser, where yes, on, 0b101 or 1_000 are not strings: quote them as 1.1 needs.
+  return stringify(list, { lineWidth: 0, version: '1.1' });
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

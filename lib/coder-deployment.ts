@@ -100,8 +100,15 @@ export interface CoderDeploymentProps {
 /** The annotation Stakater Reloader reads: a comma-separated list of Secrets whose change restarts the workload. */
 export const RELOADER_SECRET_ANNOTATION = 'secret.reloader.stakater.com/reload';
 
-const DEFAULT_REQUESTS: CpuMemory = { cpu: '500m', memory: '1Gi' };
-const DEFAULT_LIMITS: CpuMemory = { cpu: '2', memory: '4Gi' };
+/** Requests when none are given; the limits below must stay at least as high. */
+export const DEFAULT_REQUESTS: CpuMemory = { cpu: '500m', memory: '1Gi' };
+export const DEFAULT_LIMITS: CpuMemory = { cpu: '2', memory: '4Gi' };
+
+/** Paths of the Coder container that a volume mounted over them (or over a folder holding them) would hide. */
+export const RESERVED_CONTAINER_PATHS: readonly string[] = [
+  '/opt/coder', '/tmp', CODER_CACHE_DIRECTORY, '/var/run/secrets/kubernetes.io/serviceaccount', '/var/run/secrets/eks.amazonaws.com',
+  '/etc', '/usr', '/bin', '/sbin', '/lib', '/proc', '/sys', '/dev',
+];
 
 /**
  * The Coder server Deployment as Coder's official chart deploys it, with the Secrets Store CSI volume mounted

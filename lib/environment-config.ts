@@ -2,6 +2,7 @@ import { readFileSync } from 'fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KMS_KEY_ARN, ROLE_ARN } from './aws-arns';
+import { QUANTITY } from './quantity';
 import { isAwsRegion } from './aws-regions';
 import { parseOidcIssuer } from './eks-oidc-issuer';
 import { isSecretSetting, urlHasCredentials } from './coder-settings';
@@ -16,8 +17,6 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 /** Coder reads its settings from environment variables whose names are C identifiers. */
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Kubernetes resource quantities such as `500m`, `2`, `4Gi`. */
-const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 
 const dnsLabel = z.string()
   .max(63, { error: 'must be at most 63 characters (a DNS-1123 label)' })
@@ -34,7 +33,13 @@ const region = z.string().refine(isAwsRegion, { error: 'must be an AWS region su
 
 const quantity = z.string().regex(QUANTITY, { error: 'must be a Kubernetes quantity such as 500m, 2 or 4Gi' });
 
-const labels = z.record(z.string(), z.string());
+/** A label or annotation key: an optional DNS subdomain prefix and `/`, then a name of at most 63 characters. */
+const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+const annotations = z.record(
+  z.string().regex(QUALIFIED_NAME, { error: 'must be an annotation key: an optional DNS prefix and "/", then a name' }),
+  z.string(),
+);
 
 const namespaceRef = z.strictObject({
   /** The namespace's name. */
@@ -93,12 +98,15 @@ const coderSettings = z.strictObject({
   imageDigest: z.string().regex(/^sha256:[a-f0-9]{64}$/, { error: 'must be sha256: followed by 64 lower-case hex digits' })
     .optional(),
   /** Name of the Deployment, the Service, the workspace RoleBinding and the `app.kubernetes.io/instance` label. */
-  name: dnsLabel.default('coder'),
+  name: z.string()
+    .max(63, { error: 'must be at most 63 characters' })
+    .regex(/^[a-z]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a DNS-1035 label (Service names start with a letter)' })
+    .default('coder'),
   /** The external URL users and workspaces reach Coder at (CODER_ACCESS_URL). */
   accessUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .refine(url => !urlHasCredentials(url), { error: 'must not carry credentials before the host' }),
   /** More than one replica needs a Coder licence for high availability. */
-  replicas: z.int().min(1, { error: 'must be at least 1' }).default(1),
+  replicas: z.int().min(1, { error: 'must be at least 1' }).max(1000, { error: 'must be at most 1000' }).default(1),
   /** Non-secret Coder settings, added after the standard ones. */
   env: z.record(envVarName, z.string()).default({}),
   resources: z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() }).prefault({}),
@@ -113,7 +121,7 @@ const coderSettings = z.strictObject({
     type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer'], { error: 'must be ClusterIP, NodePort or LoadBalancer' })
       .default('LoadBalancer'),
     externalTrafficPolicy: z.enum(['Cluster', 'Local'], { error: 'must be Cluster or Local' }).default('Cluster'),
-    annotations: labels.default({}),
+    annotations: annotations.default({}),
   }).prefault({}),
   /** Namespaces besides Coder's own where Coder may create workspaces. */
   workspaceNamespaces: z.array(namespaceRef).default([]),
@@ -296,7 +304,9 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
       continue;
     }
     const input = (issue as { input?: unknown }).input;
-    const message = issue.code === 'invalid_type' ? typeMessage(issue.expected, input) : issue.message;
+    const message = issue.code === 'invalid_type' ? typeMessage(issue.expected, input)
+      : issue.code === 'invalid_key' ? `key ${issue.issues.map(i => i.message).join('; ')}`
+        : issue.message;
     if (issue.code === 'custom' && issue.params?.hideInput) {
       problems.push({ path: formatPath(issue.path), message });
     } else if (mayHoldSecret(issue.path, input)) {
@@ -336,7 +346,8 @@ export function loadEnvironment(file: string): EnvironmentConfig {
   }
 
   const lines = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
+  // YAML merge keys (<<: *defaults) are resolved, as most YAML tools do.
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines, merge: true });
   if (document.errors.length > 0) {
     throw new ConfigError(file, document.errors.map(e => {
       const { line, col } = lines.linePos(e.pos[0]);
@@ -344,5 +355,9 @@ export function loadEnvironment(file: string): EnvironmentConfig {
     }));
   }
 
-  return parseEnvironment(document.toJS(), file);
+  const parsed = document.toJS();
+  if (parsed === null || parsed === undefined) {
+    throw new ConfigError(file, [{ path: '', message: 'is empty: an environment file is a YAML mapping, such as environments/example.yaml' }]);
+  }
+  return parseEnvironment(parsed, file);
 }

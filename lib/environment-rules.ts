@@ -1,8 +1,11 @@
+import { posix } from 'path';
 import { isArn, parseArn, parseKmsKeyArn, parseRoleArn, parseSecretArn, ROLE_ARN } from './aws-arns';
 import { isAwsRegion, partitionOf } from './aws-regions';
 import { DEFAULT_PATH_TRANSLATION, escapesMount, mountedFileName } from './aws-secret-provider-class';
 import { issuerDomainOf } from './eks-oidc-issuer';
 import type { EnvironmentConfig } from './environment-config';
+import { CODER_CACHE_DIRECTORY, DEFAULT_LIMITS, DEFAULT_REQUESTS, RESERVED_CONTAINER_PATHS } from './coder-deployment';
+import { parseQuantity } from './quantity';
 import { findSecretMaterial } from './secret-scan';
 import { isSecretSetting, PG_CONNECTION_AUTH, PG_CONNECTION_URL, STANDARD_CODER_ENV, urlHasPassword } from './coder-settings';
 
@@ -54,16 +57,62 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
   }
 
   const namespaces = [str(env?.namespace?.name), ...list(env?.coder?.workspaceNamespaces).map(n => str(n?.name))];
+  const driverNamespace = str(env?.csiDriver?.namespace) ?? 'aws-secrets-manager';
   namespaces.forEach((name, index) => {
+    const path = index === 0 ? ['namespace', 'name'] : ['coder', 'workspaceNamespaces', index - 1, 'name'];
     if (name !== undefined && index > 0 && namespaces.indexOf(name) < index) {
+      problems.push({ path, message: `must differ from Coder's namespace and from the other workspace namespaces`, input: name });
+    }
+    if (name !== undefined && (SYSTEM_NAMESPACES.includes(name) || name === driverNamespace)) {
       problems.push({
-        path: ['coder', 'workspaceNamespaces', index - 1, 'name'],
-        message: `must differ from Coder's namespace and from the other workspace namespaces`,
+        path,
+        message: 'must be a namespace of Coder\'s own, not a system namespace or the CSI driver\'s (its Pod Security ' +
+          'labels and workspace pods would land there)',
         input: name,
       });
     }
   });
 
+  problems.push(...mountPathProblems(env), ...resourceProblems(env));
+  return problems;
+}
+
+/** Namespaces that belong to Kubernetes itself. */
+const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The secrets mount must not hide what the container needs, nor share a path with another mount. */
+function mountPathProblems(env: any): RuleProblem[] {
+  const mountPath = str(env?.secretProviderClass?.mountPath);
+  if (mountPath === undefined || !mountPath.startsWith('/')) {
+    return [];
+  }
+  const normalized = posix.normalize(mountPath).replace(/\/+$/, '') || '/';
+  const hidden = RESERVED_CONTAINER_PATHS.find(reserved => reserved === normalized || reserved.startsWith(`${normalized}/`) ||
+    normalized === '/');
+  return hidden === undefined ? [] : [{
+    path: ['secretProviderClass', 'mountPath'],
+    message: `must not be ${hidden} or a folder that holds it: the mount would hide it from Coder`,
+    input: mountPath,
+  }];
+}
+
+/** Requests must fit within limits, or the API server refuses the pod. */
+function resourceProblems(env: any): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const resources = record(env?.coder?.resources);
+  const requests = { ...DEFAULT_REQUESTS, ...record(resources.requests) };
+  const limits = { ...DEFAULT_LIMITS, ...record(resources.limits) };
+  for (const kind of ['cpu', 'memory'] as const) {
+    const request = parseQuantity(String(requests[kind]));
+    const limit = parseQuantity(String(limits[kind]));
+    if (request !== undefined && limit !== undefined && request > limit) {
+      problems.push({
+        path: ['coder', 'resources', 'requests', kind],
+        message: `must not exceed the limit ${limits[kind]}`,
+        input: requests[kind],
+      });
+    }
+  }
   return problems;
 }
 
@@ -203,6 +252,10 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
   return problems;
 }
 
+/** Characters AWS allows in a secret's name, and in a parameter's. */
+const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
+const PARAMETER_NAME = /^[A-Za-z0-9_.\-/]{1,1011}$/;
+
 function objectNameProblems(
   objectName: string,
   objectType: string | undefined,
@@ -211,9 +264,16 @@ function objectNameProblems(
   typePath: (string | number)[],
 ): RuleProblem[] {
   if (!isArn(objectName)) {
-    return objectType === undefined
-      ? [{ path: typePath, message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter', input: undefined }]
-      : [];
+    if (objectType === undefined) {
+      return [{ path: typePath, message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter', input: undefined }];
+    }
+    if (objectType === 'secretsmanager' && !SECRET_NAME.test(objectName)) {
+      return [{ path: namePath, message: 'must be a secret name: letters, digits and /_+=.@- (no spaces or wildcards)', input: objectName }];
+    }
+    if (objectType === 'ssmparameter' && !PARAMETER_NAME.test(objectName)) {
+      return [{ path: namePath, message: 'must be a parameter name: letters, digits and _.-/ (no spaces or wildcards)', input: objectName }];
+    }
+    return [];
   }
 
   const arn = parseArn(objectName);
@@ -268,6 +328,8 @@ function mountedFileProblems(env: any): RuleProblem[] {
     const file = mountedFileName(nameOrAlias, translation);
     if (escapesMount(file)) {
       problems.push({ path, message: 'must not climb out of the mount directory with ".."', input: nameOrAlias });
+    } else if (file === '.' || file === '') {
+      problems.push({ path, message: 'must name a file, not the mount directory itself', input: nameOrAlias });
     }
     claim(files, file, path, 'mounted file name');
     if (consumedByEnv && (!SECRET_KEY.test(file) || file.length > 253)) {
@@ -337,6 +399,14 @@ function coderEnvProblems(env: any): RuleProblem[] {
   });
 
   const plainEnv = record(env?.coder?.env);
+  if (plainEnv.CODER_CACHE_DIRECTORY !== undefined && env?.coder?.readOnlyRootFilesystem !== false) {
+    problems.push({
+      path: ['coder', 'env', 'CODER_CACHE_DIRECTORY'],
+      message: `is set by the Deployment to its writable cache volume (${CODER_CACHE_DIRECTORY}) while the root ` +
+        'filesystem is read-only; remove it, or set coder.readOnlyRootFilesystem: false',
+      input: plainEnv.CODER_CACHE_DIRECTORY,
+    });
+  }
   const iamAuth = plainEnv[PG_CONNECTION_AUTH] === 'awsiamrds';
   for (const [name, value] of Object.entries(plainEnv)) {
     const path = ['coder', 'env', name];
@@ -376,7 +446,8 @@ export function looksSecret(value: unknown): boolean {
 
 /** ASCP accepts "False" (any case) to keep slashes, or exactly one character. */
 export function isValidPathTranslation(value: string): boolean {
-  return value.toLowerCase() === 'false' || [...value].length === 1;
+  // ASCP counts bytes: one ASCII character, other than the "/" it replaces.
+  return value.toLowerCase() === 'false' || (/^[\x21-\x7e]$/.test(value) && value !== '/');
 }
 
 /** Renders a field path such as `['secrets', 1, 'objectType']` as `secrets[1].objectType`. */

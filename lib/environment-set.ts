@@ -28,8 +28,12 @@ export class EnvironmentSetError extends Error {
  */
 export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
   let files: string[];
+  let misnamed: string[];
   try {
-    files = readdirSync(envDir).filter(f => f.endsWith('.yaml')).sort();
+    const all = readdirSync(envDir).sort();
+    files = all.filter(f => f.endsWith('.yaml'));
+    // A file that looks like an environment but would be skipped is more likely a mistake than an intent.
+    misnamed = all.filter(f => /\.ya?ml$/i.test(f) && !f.endsWith('.yaml'));
   } catch (err) {
     throw new EnvironmentSetError([new ConfigError(envDir, [{
       path: '', message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
@@ -41,7 +45,9 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
   }
 
   const environments: NamedEnvironment[] = [];
-  const errors: ConfigError[] = [];
+  const errors: ConfigError[] = misnamed.map(f => new ConfigError(join(envDir, f), [{
+    path: '', message: 'environment files end in .yaml; rename it, or move it out of the folder',
+  }]));
   for (const fileName of files) {
     const file = join(envDir, fileName);
     const name = basename(fileName, '.yaml');
@@ -63,8 +69,33 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
     }
   }
 
+  errors.push(...overlapProblems(environments));
   if (errors.length > 0) {
     throw new EnvironmentSetError(errors);
   }
   return environments;
+}
+
+/**
+ * Two environments that deploy Coder into the same namespace of the same cluster would fight over the same objects
+ * (and, with Argo CD, two Applications would prune each other's).
+ */
+function overlapProblems(environments: readonly NamedEnvironment[]): ConfigError[] {
+  const seen = new Map<string, NamedEnvironment>();
+  const errors: ConfigError[] = [];
+  for (const environment of environments) {
+    const { cluster, namespace } = environment.config;
+    const key = `${cluster.accountId}/${cluster.region}/${cluster.name}/${namespace.name}`;
+    const other = seen.get(key);
+    if (other !== undefined) {
+      errors.push(new ConfigError(environment.file, [{
+        path: 'namespace.name',
+        message: `${other.file} already deploys Coder into namespace ${namespace.name} of cluster ${cluster.name}; ` +
+          'give each environment its own cluster or namespace',
+      }]));
+    } else {
+      seen.set(key, environment);
+    }
+  }
+  return errors;
 }

@@ -139,7 +139,9 @@ export class SecretMountSmokeTest extends Construct {
       },
     };
     const hash = createHash('sha256').update(JSON.stringify(k8s.toJson_JobSpec(spec))).digest('hex').slice(0, 8);
-    this.name = `${(props.namePrefix ?? `${spc.name}-smoke-test`).slice(0, 54)}-${hash}`;
+    // The name becomes the pods' job-name label: at most 63 characters, no dots, alphanumeric at both ends.
+    const prefix = (props.namePrefix ?? `${spc.name}-smoke-test`).replace(/\./g, '-').slice(0, 54).replace(/-+$/, '');
+    this.name = `${prefix}-${hash}`;
 
     this.apiObject = new k8s.KubeJob(this, 'Resource', {
       metadata: {

@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { ARGOCD_SUBDIR, AWS_SUBDIR, MANIFESTS_SUBDIR, writeArgoCdOutputs } from './argocd-outputs';
-import { awsOutputFiles, writeAwsOutputFiles } from './aws-outputs';
+import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-outputs';
+import { ConfigError } from './environment-config';
 import { EnvironmentSetError, loadEnvironmentSet } from './environment-set';
 import { environmentWarnings } from './environment-rules';
 import { publishDirectory } from './publish';
@@ -44,14 +45,32 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
 
   const staging = mkdtempSync(join(tmpdir(), 'coder-eks-synth-all-'));
   try {
-    const outputs = environments.map(environment => {
+    const failures: ConfigError[] = [];
+    const outputs = environments.flatMap(environment => {
       const folder = `${MANIFESTS_SUBDIR}/${environment.name}`;
       const awsFolder = `${AWS_SUBDIR}/${environment.name}`;
-      const charts = renderEnvironment(environment.config, join(staging, folder), environment.file);
-      writeAwsOutputFiles(join(staging, awsFolder), awsOutputFiles(environment.config, charts.coder));
-      const warnings = environmentWarnings(environment.config).map(w => `${environment.file}: ${w.path}: ${w.message}`);
-      return { name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings };
+      let charts;
+      try {
+        charts = renderEnvironment(environment.config, join(staging, folder), environment.file);
+      } catch (err) {
+        // Keep going, so that one run reports the problems of every environment.
+        if (!(err instanceof ConfigError)) {
+          throw err;
+        }
+        failures.push(err);
+        return [];
+      }
+      const awsFiles = awsOutputFiles(environment.config, charts.coder);
+      writeAwsOutputFiles(join(staging, awsFolder), awsFiles);
+      const warnings = [
+        ...environmentWarnings(environment.config).map(w => `${environment.file}: ${w.path}: ${w.message}`),
+        ...awsOutputWarnings(awsFiles).map(w => `${environment.file}: ${w}`),
+      ];
+      return [{ name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings }];
     });
+    if (failures.length > 0) {
+      throw new EnvironmentSetError(failures);
+    }
     const argocd = writeArgoCdOutputs(environments, join(staging, ARGOCD_SUBDIR)).map(f => `${ARGOCD_SUBDIR}/${f}`);
     publishDirectory(staging, options.outdir, [options.envDir, process.cwd()]);
     return { environments: outputs, argocd };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
-import { awsOutputFiles, writeAwsOutputFiles } from './aws-outputs';
+import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-outputs';
 import { EnvironmentCharts, environmentApp } from './environment-app';
 import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
@@ -55,7 +55,9 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const charts = renderEnvironment(config, staging, options.envFile);
-    writeAwsOutputFiles(awsStaging, awsOutputFiles(config, charts.coder));
+    const awsFiles = awsOutputFiles(config, charts.coder);
+    warnings.push(...awsOutputWarnings(awsFiles).map(w => `${options.envFile}: ${w}`));
+    writeAwsOutputFiles(awsStaging, awsFiles);
     publishDirectories([{ source: staging, dest: options.outdir }, { source: awsStaging, dest: options.awsOutdir }], keep);
     const files = [
       ...readdirSync(options.outdir).sort().map(file => join(options.outdir, file)),

@@ -45,6 +45,16 @@ describe('AwsSecretProviderClass', () => {
     expect(spc.mountedFiles).toEqual(['app_db', 'app_json', 'b']);
   });
 
+  test('quotes what a YAML 1.1 parser, as ASCP uses, would not read as a string', () => {
+    const chart = Testing.chart();
+    new AwsSecretProviderClass(chart, 'Spc', {
+      name: 's', region: 'us-east-1',
+      objects: [{ objectName: 'app/json', objectType: 'secretsmanager', jmesPath: [{ path: 'on', objectAlias: 'yes' }] }],
+    });
+    const [manifest] = Testing.synth(chart);
+    expect(manifest.spec.parameters.objects).toContain('- path: "on"\n      objectAlias: "yes"');
+  });
+
   test('every parameter is a string, usePodIdentity included', () => {
     const chart = Testing.chart();
     new AwsSecretProviderClass(chart, 'Spc', {

@@ -21,6 +21,11 @@ describe('the secret mount smoke test Job', () => {
     expect(job.metadata.namespace).toBe('coder');
   });
 
+  test('a dotted SecretProviderClass name still gives a valid Job name', () => {
+    const dotted = smokeJob(synthObjects(exampleConfig(raw => { raw.secretProviderClass.name = `${'a'.repeat(53)}.b`; })));
+    expect(dotted.metadata.name).toMatch(/^a{53}-[0-9a-f]{8}$/);
+  });
+
   test('a changed test gets a new name, an unchanged one keeps it', () => {
     expect(smokeJob(synthObjects(exampleConfig())).metadata.name).toBe(job.metadata.name);
     const changed = smokeJob(synthObjects(exampleConfig(raw => { raw.smokeTest.activeDeadlineSeconds = 300; })));

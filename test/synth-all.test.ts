@@ -98,3 +98,17 @@ describe('npm run synth:all', () => {
     }
   });
 });
+
+describe('environment folders that would go wrong', () => {
+  test('two environments on the same namespace of the same cluster are refused', () => {
+    const dir = envDirWith({ 'copy.yaml': rawExample() });
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') }))
+      .toThrow(/example\.yaml: namespace\.name: \S+copy\.yaml already deploys Coder into namespace coder of cluster coder-example/);
+  });
+
+  test('a .yml file is reported instead of being skipped without a word', () => {
+    const dir = envDirWith({ 'prod.yml': rawExample() });
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') }))
+      .toThrow(/prod\.yml: environment files end in \.yaml/);
+  });
+});

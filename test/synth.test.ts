@@ -98,3 +98,38 @@ describe('synthEnvironment', () => {
     expect(snapshotDir(outdir)).toEqual(before);
   });
 });
+
+describe('output folders that would destroy something', () => {
+  test('an output folder that holds the environment file is refused, and the file survives', () => {
+    const dir = tempDir();
+    const envFile = join(dir, 'prod.yaml');
+    fs.copyFileSync(EXAMPLE_ENV, envFile);
+    expect(() => synthEnvironment({ envFile, outdir: dir, awsOutdir: join(tempDir(), 'aws') }))
+      .toThrow(`output directory ${dir} would replace ${envFile}, which it holds`);
+    expect(fs.readFileSync(envFile, 'utf8')).toBe(fs.readFileSync(EXAMPLE_ENV, 'utf8'));
+  });
+
+  test('an output folder that is an existing file is refused, and the file survives', () => {
+    const file = join(tempDir(), 'notes.txt');
+    fs.writeFileSync(file, 'keep me\n');
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: file, awsOutdir: join(tempDir(), 'aws') }))
+      .toThrow(`output directory ${file} is an existing file`);
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep me\n');
+  });
+
+  test('the working directory is never an output folder', () => {
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: '.', awsOutdir: join(tempDir(), 'aws') }))
+      .toThrow(/output directory \. would replace/);
+  });
+});
+
+describe('warnings about the AWS side', () => {
+  test('a permissions policy over IAM\'s inline limit is reported', () => {
+    const dir = tempDir();
+    const secrets = Array.from({ length: 130 }, (_, i) =>
+      `  - objectName: coder/a-rather-long-secret-name-number-${i}\n    objectType: secretsmanager\n`).join('');
+    const envFile = editedExample(dir, 'secrets:\n', `secrets:\n${secrets}`);
+    const { warnings } = synthEnvironment({ envFile, outdir: join(dir, 'dist'), awsOutdir: join(dir, 'aws') });
+    expect(warnings).toEqual([expect.stringMatching(/permissions-policy\.json is \d+ characters; IAM allows 10240/)]);
+  });
+});

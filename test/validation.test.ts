@@ -1,4 +1,4 @@
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { ConfigError, loadEnvironment } from '../lib/environment-config';
 import { environmentWarnings } from '../lib/environment-rules';
@@ -86,6 +86,35 @@ const rules: [string, (raw: any) => void, string, RegExp][] = [
   ['workspace namespaces are distinct', raw => { raw.coder.workspaceNamespaces = [{ name: 'coder' }]; },
     'coder.workspaceNamespaces[0].name', /must differ/],
   ['the image is pinned', raw => { raw.coder.version = 'latest'; }, 'coder.version', /release number/],
+  ['Coder\'s namespace is not a system namespace', raw => { raw.namespace.name = 'kube-system'; }, 'namespace.name',
+    /not a system namespace/],
+  ['no workspace namespace is the CSI driver\'s', raw => { raw.coder.workspaceNamespaces = [{ name: 'aws-secrets-manager' }]; },
+    'coder.workspaceNamespaces[0].name', /the CSI driver's/],
+  ['the mount hides nothing Coder needs', raw => { raw.secretProviderClass.mountPath = '/opt'; },
+    'secretProviderClass.mountPath', /must not be \/opt\/coder or a folder that holds it/],
+  ['the mount shares no path with another volume', raw => { raw.secretProviderClass.mountPath = '/tmp'; },
+    'secretProviderClass.mountPath', /must not be \/tmp/],
+  ['secret names use the characters AWS allows', raw => { raw.secrets[1].objectName = 'coder/git?ub'; },
+    'secrets[1].objectName', /no spaces or wildcards/],
+  ['parameter names use the characters AWS allows', raw => {
+    raw.secrets.push({ objectName: '/coder/feature flags', objectType: 'ssmparameter', objectAlias: 'flags' });
+  }, 'secrets[2].objectName', /must be a parameter name/],
+  ['quantities are Kubernetes quantities', raw => { raw.coder.resources = { limits: { memory: '-1Gi' } }; },
+    'coder.resources.limits.memory', /Kubernetes quantity/],
+  ['requests fit within limits', raw => { raw.coder.resources = { requests: { memory: '8Gi' } }; },
+    'coder.resources.requests.memory', /must not exceed the limit 4Gi, got "8Gi"/],
+  ['Coder\'s name starts with a letter (Service names do)', raw => { raw.coder.name = '1coder'; }, 'coder.name', /DNS-1035/],
+  ['Service annotation keys are qualified names', raw => { raw.coder.service.annotations = { 'bad key!': 'x' }; },
+    'coder.service.annotations.bad key!', /annotation key/],
+  ['pathTranslation is one ASCII character', raw => { raw.secretProviderClass.pathTranslation = 'é'; },
+    'secretProviderClass.pathTranslation', /single character/],
+  ['a file name is not the mount itself', raw => { raw.secrets[0].objectAlias = '.'; }, 'secrets[0].objectAlias',
+    /not the mount directory itself/],
+  ['the cache directory stays on its writable volume', raw => { raw.coder.env.CODER_CACHE_DIRECTORY = '/home/coder/.cache'; },
+    'coder.env.CODER_CACHE_DIRECTORY', /writable cache volume/],
+  ['replicas stay in range', raw => { raw.coder.replicas = 3000000000; }, 'coder.replicas', /at most 1000/],
+  ['setting names are environment variable names', raw => { raw.coder.env['CODER-PG-URL'] = 'x'; }, 'coder.env.CODER-PG-URL',
+    /key must be an environment variable name/],
 ];
 
 describe('environment file rules', () => {
@@ -171,6 +200,22 @@ describe('environment file rules', () => {
     const file = join(tempDir(), 'broken.yaml');
     writeFileSync(file, 'cluster:\n  name: [unclosed\n');
     expect(problemsOf(file)[0].message).toMatch(/not valid YAML at line \d+/);
+  });
+
+  test('an empty file says so', () => {
+    const file = join(tempDir(), 'empty.yaml');
+    writeFileSync(file, '# nothing yet\n');
+    expect(problemsOf(file)).toEqual([{ path: '', message: expect.stringMatching(/^is empty/) }]);
+  });
+
+  test('YAML merge keys are resolved', () => {
+    const file = writeExampleVariant(() => undefined);
+    const text = readFileSync(file, 'utf8');
+    const merged = text.replace('objectName: coder/postgres-connection-url\n    objectType: secretsmanager',
+      'objectName: coder/postgres-connection-url\n    <<: { objectType: secretsmanager }');
+    expect(merged).not.toBe(text);
+    writeFileSync(file, merged);
+    expect(loadEnvironment(file).secrets[0].objectType).toBe('secretsmanager');
   });
 
   test('a missing file is named', () => {
