@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { SecretProviderClass } from '../imports/secrets-store.csi.x-k8s.io';
-import { describeObject, Manifest, syncedFileProblems } from './manifest-checks';
+import { describeObject, Manifest, syncedFileProblems, validationOnce } from './manifest-checks';
 
 /** One field of a JSON secret, mounted as a file of its own. */
 export interface JmesPathEntry {
@@ -196,12 +196,10 @@ export class AwsSecretProviderClass extends Construct {
     });
     this.namespace = this.apiObject.metadata.namespace;
 
-    this.node.addValidation({
-      validate: () => {
-        const manifest = this.apiObject.toJson() as Manifest;
-        return [...mountedFileProblems(manifest, this.mountedFiles), ...syncedFileProblems(manifest, this.mountedFiles)];
-      },
-    });
+    this.node.addValidation(validationOnce(() => {
+      const manifest = this.apiObject.toJson() as Manifest;
+      return [...mountedFileProblems(manifest, this.mountedFiles), ...syncedFileProblems(manifest, this.mountedFiles)];
+    }));
   }
 }
 

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CsiSecretSyncRbac } from './csi-secret-sync-rbac';
 import { EnvironmentConfig } from './environment-config';
-import { clusterScopeProblems, describeObject, Manifest } from './manifest-checks';
+import { clusterScopeProblems, describeObject, Manifest, validationOnce } from './manifest-checks';
 
 export interface ClusterScopedChartProps extends ChartProps {
   readonly config: EnvironmentConfig;
@@ -51,18 +51,16 @@ export class ClusterScopedChart extends Chart {
       labels,
     });
 
-    this.node.addValidation({
-      validate: () => {
-        const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson() as Manifest);
-        const binding = rbac.clusterRoleBinding.toJson() as Manifest;
-        const subjectNamespace = binding.subjects?.[0]?.namespace;
-        const problems = clusterScopeProblems(objects);
-        if (subjectNamespace !== config.csiDriver.namespace) {
-          problems.push(`${describeObject(binding)}: subjects[0].namespace: must be the driver namespace ` +
-            `${config.csiDriver.namespace} (csiDriver.namespace), got ${JSON.stringify(subjectNamespace)}`);
-        }
-        return problems;
-      },
-    });
+    this.node.addValidation(validationOnce(() => {
+      const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson() as Manifest);
+      const binding = rbac.clusterRoleBinding.toJson() as Manifest;
+      const subjectNamespace = binding.subjects?.[0]?.namespace;
+      const problems = clusterScopeProblems(objects);
+      if (subjectNamespace !== config.csiDriver.namespace) {
+        problems.push(`${describeObject(binding)}: subjects[0].namespace: must be the driver namespace ` +
+          `${config.csiDriver.namespace} (csiDriver.namespace), got ${JSON.stringify(subjectNamespace)}`);
+      }
+      return problems;
+    }));
   }
 }

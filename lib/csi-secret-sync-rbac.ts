@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { clusterScopeProblems, Manifest } from './manifest-checks';
+import { clusterScopeProblems, Manifest, validationOnce } from './manifest-checks';
 
 /** The verbs the driver's own Helm chart grants for secret sync; the driver lists and watches cluster-wide. */
 export const SECRET_SYNC_VERBS: readonly string[] = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
@@ -52,8 +52,7 @@ export class CsiSecretSyncRbac extends Construct {
       }],
     });
 
-    this.node.addValidation({
-      validate: () => clusterScopeProblems([this.clusterRole.toJson(), this.clusterRoleBinding.toJson()] as Manifest[]),
-    });
+    this.node.addValidation(validationOnce(() =>
+      clusterScopeProblems([this.clusterRole.toJson(), this.clusterRoleBinding.toJson()] as Manifest[])));
   }
 }

@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { IConstruct, IValidation } from 'constructs';
 import { restrictedProblems } from './pod-security';
 import { SECRETS_STORE_CSI_DRIVER } from './csi-driver';
 import { ROLE_ARN_ANNOTATION } from './irsa-service-account';
@@ -171,6 +171,16 @@ export function syncedFileProblems(object: Manifest, mountedFiles: readonly stri
 }
 
 /**
+ * A validation that computes its answer once. The synth validates before it writes anything and `App.synth()` then
+ * validates again; the tree does not change in between, so the second pass reuses the first answer. Attach it last,
+ * once the construct's objects are complete.
+ */
+export function validationOnce(check: () => string[]): IValidation {
+  let answer: string[] | undefined;
+  return { validate: () => (answer ??= check()) };
+}
+
+/**
  * Attaches to a workload construct the checks every pod that mounts secrets must pass: its wiring to the objects
  * emitted beside it ({@link podProblems}) and the restricted Pod Security Standard, plus any checks of its own.
  */
@@ -180,10 +190,8 @@ export function addWorkloadValidation(
   options: PodCheckOptions = {},
   extraChecks: (manifest: Manifest) => string[] = () => [],
 ): void {
-  scope.node.addValidation({
-    validate: () => {
-      const manifest = workload.toJson() as Manifest;
-      return [...podProblems(manifest, emittedObjects(scope), options), ...restrictedProblems(manifest), ...extraChecks(manifest)];
-    },
-  });
+  scope.node.addValidation(validationOnce(() => {
+    const manifest = workload.toJson() as Manifest;
+    return [...podProblems(manifest, emittedObjects(scope), options), ...restrictedProblems(manifest), ...extraChecks(manifest)];
+  }));
 }

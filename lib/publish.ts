@@ -26,6 +26,21 @@ export function assertReplaceable(dir: string, keep: readonly string[] = [proces
 }
 
 /**
+ * A fresh, empty directory beside `dest`, on the same filesystem, to render into: {@link publishDirectories} then
+ * renames it into place instead of copying it.
+ */
+export function stagingDirFor(dest: string): string {
+  const target = resolve(dest);
+  mkdirSync(dirname(target), { recursive: true });
+  return mkdtempSync(join(dirname(target), `.${basename(target)}.incoming-`));
+}
+
+/** Whether `source` is a directory that {@link stagingDirFor} made for `target`. */
+function isStagingFor(source: string, target: string): boolean {
+  return dirname(source) === dirname(target) && basename(source).startsWith(`.${basename(target)}.incoming-`);
+}
+
+/**
  * Replaces the directory `dest` with a copy of `source`, so that readers see either the old tree or the new one and
  * never an empty or half-written one. The copy is made beside `dest` (same filesystem), then swapped in by rename.
  */
@@ -54,19 +69,24 @@ export function publishDirectories(publications: readonly Publication[], keep?: 
     }
   }
 
+  // A source made by stagingDirFor is renamed into place; any other is copied beside its target first.
   const prepared: { target: string; incoming: string }[] = [];
+  const copies: string[] = [];
   try {
     for (const [i, publication] of publications.entries()) {
       const target = targets[i];
-      mkdirSync(dirname(target), { recursive: true });
-      const incoming = mkdtempSync(join(dirname(target), `.${basename(target)}.incoming-`));
+      let incoming = resolve(publication.source);
+      if (!isStagingFor(incoming, target)) {
+        incoming = stagingDirFor(target);
+        copies.push(incoming);
+        cpSync(publication.source, incoming, { recursive: true });
+      }
       prepared.push({ target, incoming });
-      cpSync(publication.source, incoming, { recursive: true });
       // mkdtemp makes the folder private (0700); the published one gets the mode any new folder would get.
       chmodSync(incoming, 0o777 & ~process.umask());
     }
   } catch (err) {
-    removeAll(prepared.map(p => p.incoming));
+    removeAll(copies);
     throw err;
   }
 
@@ -94,7 +114,7 @@ export function publishDirectories(publications: readonly Publication[], keep?: 
         renameSync(previous, target);
       }
     }
-    removeAll(prepared.map(p => p.incoming));
+    removeAll(copies);
     throw err;
   }
 

@@ -1,12 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { ARGOCD_SUBDIR, AWS_SUBDIR, MANIFESTS_SUBDIR, writeArgoCdOutputs } from './argocd-outputs';
 import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-outputs';
 import { ConfigError } from './environment-config';
 import { EnvironmentSetError, loadEnvironmentSet } from './environment-set';
 import { environmentWarnings } from './environment-rules';
-import { publishDirectory } from './publish';
+import { assertReplaceable, publishDirectory, stagingDirFor } from './publish';
 import { renderEnvironment } from './synth';
 
 export interface SynthAllOptions {
@@ -43,7 +42,10 @@ export interface SynthAllResult {
 export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
   const environments = loadEnvironmentSet(options.envDir);
 
-  const staging = mkdtempSync(join(tmpdir(), 'coder-eks-synth-all-'));
+  const keep = [options.envDir, process.cwd()];
+  assertReplaceable(options.outdir, keep);
+  // Rendering beside the output lets the publish rename the result into place rather than copy it.
+  const staging = stagingDirFor(options.outdir);
   try {
     const failures: ConfigError[] = [];
     const outputs = environments.flatMap(environment => {
@@ -72,7 +74,7 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
       throw new EnvironmentSetError(failures);
     }
     const argocd = writeArgoCdOutputs(environments, join(staging, ARGOCD_SUBDIR)).map(f => `${ARGOCD_SUBDIR}/${f}`);
-    publishDirectory(staging, options.outdir, [options.envDir, process.cwd()]);
+    publishDirectory(staging, options.outdir, keep);
     return { environments: outputs, argocd };
   } finally {
     rmSync(staging, { recursive: true, force: true });

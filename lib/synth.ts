@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { IConstruct } from 'constructs';
 import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-outputs';
 import { EnvironmentCharts, environmentApp } from './environment-app';
 import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
-import { assertReplaceable, publishDirectories } from './publish';
+import { assertReplaceable, publishDirectories, stagingDirFor } from './publish';
 
 export interface SynthOptions {
   /** The environment file to render. */
@@ -46,14 +45,17 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
   const keep = [options.envFile, process.cwd()];
-  if (options.stagingDir !== undefined) {
-    assertReplaceable(options.stagingDir, keep);
+  for (const dir of [options.outdir, options.awsOutdir, ...(options.stagingDir === undefined ? [] : [options.stagingDir])]) {
+    assertReplaceable(dir, keep);
   }
-  const staging = options.stagingDir ?? mkdtempSync(join(tmpdir(), 'coder-eks-synth-'));
-  const awsStaging = mkdtempSync(join(tmpdir(), 'coder-eks-aws-'));
+  // Rendering beside the outputs lets the publish rename the results into place rather than copy them.
+  const staging = options.stagingDir ?? stagingDirFor(options.outdir);
+  const awsStaging = stagingDirFor(options.awsOutdir);
   try {
-    rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
+    if (options.stagingDir !== undefined) {
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(staging, { recursive: true });
+    }
     const charts = renderEnvironment(config, staging, options.envFile);
     const awsFiles = awsOutputFiles(config, charts.coder);
     warnings.push(...awsOutputWarnings(awsFiles).map(w => `${options.envFile}: ${w}`));

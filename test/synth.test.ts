@@ -74,15 +74,15 @@ describe('synthEnvironment', () => {
     expect(fs.readdirSync(root).sort()).toEqual(['aws', 'dist']);
   });
 
-  test('a failure while copying leaves both folders as they were', () => {
+  test('a failure while writing leaves both folders as they were, and no staging folder behind', () => {
     const { root, outdir, awsOutdir } = previousOutput();
     const before = { dist: snapshotDir(outdir), aws: snapshotDir(awsOutdir) };
-    const copy = fs.cpSync;
-    jest.spyOn(fs, 'cpSync').mockImplementation((from, to, options) => {
-      if (String(to).includes('.aws.incoming-')) {
+    const write = fs.writeFileSync;
+    jest.spyOn(fs, 'writeFileSync').mockImplementation((file, data, options) => {
+      if (String(file).includes('.aws.incoming-')) {
         throw new Error('ENOSPC: simulated');
       }
-      copy(from, to, options);
+      write(file, data, options);
     });
 
     expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir })).toThrow(/simulated/);
