@@ -42,8 +42,18 @@ interface AscpObject {
   jmesPath?: { path: string; objectAlias: string }[];
 }
 
+/** What the manifests cannot tell. */
+export interface PlanOptions {
+  /**
+   * The role of the EKS Pod Identity association, which lives in AWS rather than in any manifest.
+   *
+   * @default - the plan says the association names the role
+   */
+  readonly podIdentityRoleArn?: string;
+}
+
 /** The identity chain of every workload that mounts a SecretProviderClass. */
-export function identityChains(objects: readonly Manifest[]): IdentityChain[] {
+export function identityChains(objects: readonly Manifest[], options: PlanOptions = {}): IdentityChain[] {
   const chains: IdentityChain[] = [];
   for (const owner of objects.filter(o => o.spec?.template?.spec)) {
     const pod = owner.spec.template.spec;
@@ -64,8 +74,12 @@ export function identityChains(objects: readonly Manifest[]): IdentityChain[] {
         workload: describeObject(owner),
         serviceAccount: `${namespace}/${pod.serviceAccountName}`,
         role: roleArn ? `IAM role ${roleArn} (IRSA)`
-          : podIdentity ? 'the IAM role of its EKS Pod Identity association' : 'no IAM role (no annotation)',
-        trustSubject: `system:serviceaccount:${namespace}:${pod.serviceAccountName}`,
+          : podIdentity
+            ? `IAM role ${options.podIdentityRoleArn ?? 'named by its EKS Pod Identity association'} (Pod Identity association)`
+            : 'no IAM role (no annotation)',
+        trustSubject: !roleArn && podIdentity
+          ? `the association of ${namespace}/${pod.serviceAccountName}`
+          : `system:serviceaccount:${namespace}:${pod.serviceAccountName}`,
         providerClass: describeObject(spc),
         region: spc.spec.parameters?.region,
         routes: secretRoutes(spc, container, mount.mountPath),
@@ -100,14 +114,14 @@ function secretRoutes(spc: Manifest, container: any, mountPath: string): SecretR
 }
 
 /** The plan as text: objects in apply order, then each identity chain link by link. */
-export function renderPlan(title: string, entries: readonly ManifestEntry[]): string {
+export function renderPlan(title: string, entries: readonly ManifestEntry[], options: PlanOptions = {}): string {
   const lines = [title, '', 'Objects, in apply order:'];
   const width = Math.max(...entries.map(e => describeObject(e.object).length));
   entries.forEach((entry, i) => {
     lines.push(`  ${String(i + 1).padStart(2)}. ${describeObject(entry.object).padEnd(width)}  ${entry.file}`);
   });
 
-  for (const chain of identityChains(entries.map(e => e.object))) {
+  for (const chain of identityChains(entries.map(e => e.object), options)) {
     lines.push('', `Identity of ${chain.workload}:`);
     lines.push(`  pod runs as ServiceAccount ${chain.serviceAccount}`);
     lines.push(`  ServiceAccount ${chain.serviceAccount} assumes ${chain.role}, trust subject ${chain.trustSubject}`);
@@ -121,7 +135,7 @@ export function renderPlan(title: string, entries: readonly ManifestEntry[]): st
 }
 
 /** The identity chains as a Mermaid flowchart, for the README and for pull requests. */
-export function renderMermaid(objects: readonly Manifest[]): string {
+export function renderMermaid(objects: readonly Manifest[], options: PlanOptions = {}): string {
   const ids = new Map<string, string>();
   const nodes: string[] = [];
   const edges = new Set<string>();
@@ -134,7 +148,7 @@ export function renderMermaid(objects: readonly Manifest[]): string {
   };
   const link = (from: string, to: string) => edges.add(`  ${node(from)} --> ${node(to)}`);
 
-  for (const chain of identityChains(objects)) {
+  for (const chain of identityChains(objects, options)) {
     const account = `ServiceAccount ${chain.serviceAccount}`;
     const role = `${chain.role}<br/>trust: ${chain.trustSubject}`;
     link(chain.workload, account);

@@ -16,8 +16,10 @@ function main(): number {
   const envFile = process.env.ENV_FILE || 'environments/example.yaml';
   const scratch = mkdtempSync(join(tmpdir(), 'coder-eks-plan-'));
   try {
-    renderEnvironment(loadEnvironment(envFile), scratch, envFile);
+    const config = loadEnvironment(envFile);
+    renderEnvironment(config, scratch, envFile);
     const entries = readManifestDir(scratch);
+    const options = { podIdentityRoleArn: config.auth === 'podIdentity' ? config.serviceAccount.roleArn : undefined };
 
     if (process.argv.includes('--write-readme')) {
       const readme = readFileSync('README.md', 'utf8');
@@ -26,13 +28,13 @@ function main(): number {
       if (start < 0 || end < start) {
         throw new Error(`README.md: the markers ${README_BEGIN} and ${README_END} are missing`);
       }
-      const block = `${README_BEGIN}\n${renderMermaid(entries.map(e => e.object))}${README_END}`;
+      const block = `${README_BEGIN}\n${renderMermaid(entries.map(e => e.object), options)}${README_END}`;
       writeFileSync('README.md', readme.slice(0, start) + block + readme.slice(end + README_END.length));
       console.log('updated the flowchart in README.md');
     } else if (process.argv.includes('--mermaid')) {
-      process.stdout.write(renderMermaid(entries.map(e => e.object)));
+      process.stdout.write(renderMermaid(entries.map(e => e.object), options));
     } else {
-      process.stdout.write(renderPlan(`Plan for ${envFile}`, entries));
+      process.stdout.write(renderPlan(`Plan for ${envFile}`, entries, options));
     }
     return 0;
   } catch (err) {

@@ -40,6 +40,16 @@ describe('the plan', () => {
     expect(plan).toMatchSnapshot();
   });
 
+  test('names the role of a Pod Identity association, which no manifest holds', () => {
+    const config = exampleConfig(raw => {
+      raw.auth = 'podIdentity';
+      delete raw.serviceAccount.stsRegionalEndpoints;
+    });
+    const [coder] = identityChains(synthObjects(config), { podIdentityRoleArn: config.serviceAccount.roleArn });
+    expect(coder.role).toBe('IAM role arn:aws:iam::111122223333:role/coder-secrets-reader (Pod Identity association)');
+    expect(coder.trustSubject).toBe('the association of coder/coder');
+  });
+
   test('follows a file handed over by path', () => {
     const config = exampleConfig(raw => {
       raw.secrets.push({ objectName: 'coder/tls', objectType: 'secretsmanager', objectAlias: 'tls.crt', fileEnv: 'CODER_TLS_CERT_FILE' });
