@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type-checking happens once, in `npm test`'s tsc step; ts-jest only transpiles.
   transform: { '^.+\\.ts$': 'ts-jest' },
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };
