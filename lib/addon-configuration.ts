@@ -41,8 +41,9 @@ export interface AscpAddonConfigurationProps {
  */
 export function ascpAddonConfiguration(props: AscpAddonConfigurationProps): AscpAddonConfiguration {
   const syncSecret = { enabled: props.syncSecret };
-  const driver: CsiDriverAddonValues = props.rotation === undefined
-    ? { syncSecret }
-    : { syncSecret, enableSecretRotation: true, rotationPollInterval: props.rotation.pollInterval };
+  const driver: CsiDriverAddonValues =
+    props.rotation === undefined
+      ? { syncSecret }
+      : { syncSecret, enableSecretRotation: true, rotationPollInterval: props.rotation.pollInterval };
   return { 'secrets-store-csi-driver': driver };
 }

@@ -59,14 +59,19 @@ export class ArgoCdApplicationSet extends Construct {
     super(scope, id);
 
     const elements = props.environments.map(({ environment, application }) => {
-      if (!application.name.startsWith(props.applicationPrefix)
-        || application.name.slice(props.applicationPrefix.length) !== environment) {
-        throw new Error(`ApplicationSet: Application ${application.name} must be named `
-          + `${props.applicationPrefix}${environment}`);
+      if (
+        !application.name.startsWith(props.applicationPrefix) ||
+        application.name.slice(props.applicationPrefix.length) !== environment
+      ) {
+        throw new Error(
+          `ApplicationSet: Application ${application.name} must be named ` + `${props.applicationPrefix}${environment}`,
+        );
       }
       if ((application.namespace ?? 'argocd') !== props.namespace) {
-        throw new Error(`ApplicationSet ${props.namespace}: environment ${environment} belongs to Argo CD in `
-          + `namespace ${application.namespace}`);
+        throw new Error(
+          `ApplicationSet ${props.namespace}: environment ${environment} belongs to Argo CD in ` +
+            `namespace ${application.namespace}`,
+        );
       }
       // Every key is present in every element: the template fails on a missing key (missingkey=error).
       return {

@@ -14,8 +14,10 @@ export const SECRET_ARN =
  * A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<key id>`, the key id being a UUID or a multi-Region
  * `mrk-` id. Alias ARNs are not accepted: IAM authorizes kms:Decrypt against the key, never against an alias.
  */
-export const KMS_KEY_ARN = new RegExp('^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\\d{12}):key/'
-  + '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$');
+export const KMS_KEY_ARN = new RegExp(
+  '^arn:(aws|aws-cn|aws-us-gov):kms:([a-z0-9-]+):(\\d{12}):key/' +
+    '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$',
+);
 
 /** The parts of an IAM role ARN. */
 export interface RoleArnParts {
@@ -95,5 +97,11 @@ export function parseArn(arn: string): ParsedArn | undefined {
   if (parts.length < 6 || parts[0] !== 'arn' || parts.slice(1, 3).some(p => p === '') || parts[5] === '') {
     return undefined;
   }
-  return { partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts.slice(5).join(':') };
+  return {
+    partition: parts[1],
+    service: parts[2],
+    region: parts[3],
+    account: parts[4],
+    resource: parts.slice(5).join(':'),
+  };
 }

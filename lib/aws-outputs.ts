@@ -8,7 +8,11 @@ import { CoderChart } from './coder-chart';
 import { issuerUrl, oidcProviderArn } from './eks-oidc-issuer';
 import { EnvironmentConfig } from './environment-config';
 import {
-  irsaTrustPolicy, permissionsPolicySchema, podIdentityTrustPolicy, secretsReadPolicy, trustPolicySchema,
+  irsaTrustPolicy,
+  permissionsPolicySchema,
+  podIdentityTrustPolicy,
+  secretsReadPolicy,
+  trustPolicySchema,
 } from './iam-policies';
 import { PodIdentityAssociation, podIdentityAssociation } from './pod-identity-association';
 
@@ -77,10 +81,13 @@ export const INLINE_POLICY_LIMIT = 10_240;
 export function awsOutputWarnings(files: readonly AwsOutputFile[]): string[] {
   const policy = files.find(file => file.name === AWS_FILES.permissionsPolicy);
   const size = policy === undefined ? 0 : JSON.stringify(policy.document).length;
-  return size <= INLINE_POLICY_LIMIT ? [] : [
-    `${AWS_FILES.permissionsPolicy} is ${size} characters; IAM allows ${INLINE_POLICY_LIMIT} for a role's inline ` +
-      'policies, so aws iam put-role-policy will refuse it: split the secrets over two roles or name them by ARN prefix',
-  ];
+  return size <= INLINE_POLICY_LIMIT
+    ? []
+    : [
+        `${AWS_FILES.permissionsPolicy} is ${size} characters; IAM allows ${INLINE_POLICY_LIMIT} for a role's inline ` +
+          'policies, so aws iam put-role-policy will refuse it: split the secrets over two roles or name them by ' +
+          'ARN prefix',
+      ];
 }
 
 /**
@@ -97,15 +104,16 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
   const serviceAccount = { namespace: chart.serviceAccount.namespace!, name: chart.serviceAccount.name };
   const spc = chart.secretProviderClass;
 
-  const trustPolicy = config.auth === 'irsa'
-    ? irsaTrustPolicy({
-      partition,
-      accountId,
-      issuer: config.cluster.oidcIssuer!,
-      namespace: serviceAccount.namespace,
-      serviceAccountName: serviceAccount.name,
-    })
-    : podIdentityTrustPolicy();
+  const trustPolicy =
+    config.auth === 'irsa'
+      ? irsaTrustPolicy({
+          partition,
+          accountId,
+          issuer: config.cluster.oidcIssuer!,
+          namespace: serviceAccount.namespace,
+          serviceAccountName: serviceAccount.name,
+        })
+      : podIdentityTrustPolicy();
   const permissionsPolicy = secretsReadPolicy({
     partition,
     accountId,

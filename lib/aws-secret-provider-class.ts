@@ -186,20 +186,28 @@ export class AwsSecretProviderClass extends Construct {
       spec: {
         provider: 'aws',
         parameters,
-        secretObjects: this.syncedSecrets.length === 0 ? undefined : this.syncedSecrets.map(secret => ({
-          secretName: secret.secretName,
-          type: secret.type ?? 'Opaque',
-          labels: secret.labels,
-          data: secret.data.map(d => ({ objectName: d.objectName, key: d.key })),
-        })),
+        secretObjects:
+          this.syncedSecrets.length === 0
+            ? undefined
+            : this.syncedSecrets.map(secret => ({
+                secretName: secret.secretName,
+                type: secret.type ?? 'Opaque',
+                labels: secret.labels,
+                data: secret.data.map(d => ({ objectName: d.objectName, key: d.key })),
+              })),
       },
     });
     this.namespace = this.apiObject.metadata.namespace;
 
-    this.node.addValidation(validationOnce(() => {
-      const manifest = this.apiObject.toJson() as Manifest;
-      return [...mountedFileProblems(manifest, this.mountedFiles), ...syncedFileProblems(manifest, this.mountedFiles)];
-    }));
+    this.node.addValidation(
+      validationOnce(() => {
+        const manifest = this.apiObject.toJson() as Manifest;
+        return [
+          ...mountedFileProblems(manifest, this.mountedFiles),
+          ...syncedFileProblems(manifest, this.mountedFiles),
+        ];
+      }),
+    );
   }
 }
 
@@ -211,7 +219,9 @@ function mountedFileProblems(manifest: Manifest, files: readonly string[]): stri
       problems.push(`${describeObject(manifest)}: spec.parameters.objects: mounted file name "${file}" is used twice`);
     }
     if (escapesMount(file)) {
-      problems.push(`${describeObject(manifest)}: spec.parameters.objects: file name "${file}" climbs out of the mount`);
+      problems.push(
+        `${describeObject(manifest)}: spec.parameters.objects: file name "${file}" climbs out of the mount`,
+      );
     }
   });
   return problems;
@@ -219,16 +229,18 @@ function mountedFileProblems(manifest: Manifest, files: readonly string[]): stri
 
 /** Serializes the objects as the YAML list ASCP parses, keeping only the fields that are set. */
 function serializeObjects(objects: readonly AwsSecretObject[]): string {
-  const list = objects.map(object => withoutUndefined({
-    objectName: object.objectName,
-    objectType: object.objectType,
-    objectAlias: object.objectAlias,
-    objectVersion: object.objectVersion,
-    objectVersionLabel: object.objectVersionLabel,
-    filePermission: object.filePermission,
-    jmesPath: object.jmesPath?.map(entry => ({ path: entry.path, objectAlias: entry.objectAlias })),
-    failoverObject: object.failoverObject && withoutUndefined({ ...object.failoverObject }),
-  }));
+  const list = objects.map(object =>
+    withoutUndefined({
+      objectName: object.objectName,
+      objectType: object.objectType,
+      objectAlias: object.objectAlias,
+      objectVersion: object.objectVersion,
+      objectVersionLabel: object.objectVersionLabel,
+      filePermission: object.filePermission,
+      jmesPath: object.jmesPath?.map(entry => ({ path: entry.path, objectAlias: entry.objectAlias })),
+      failoverObject: object.failoverObject && withoutUndefined({ ...object.failoverObject }),
+    }),
+  );
   // ASCP parses this with a YAML 1.1 parser, where yes, on, 0b101 or 1_000 are not strings: quote them as 1.1 needs.
   return stringify(list, { lineWidth: 0, version: '1.1' });
 }

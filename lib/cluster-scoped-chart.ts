@@ -37,7 +37,10 @@ export class ClusterScopedChart extends Chart {
 
     if (config.namespace.create) {
       new k8s.KubeNamespace(this, `Namespace-${config.namespace.name}`, {
-        metadata: { name: config.namespace.name, labels: { ...labels, ...podSecurityLabels(config.namespace.podSecurity) } },
+        metadata: {
+          name: config.namespace.name,
+          labels: { ...labels, ...podSecurityLabels(config.namespace.podSecurity) },
+        },
       });
     }
     // Workspace namespaces get no Pod Security labels: what a workspace pod needs is up to Coder's templates.
@@ -51,16 +54,23 @@ export class ClusterScopedChart extends Chart {
       labels,
     });
 
-    this.node.addValidation(validationOnce(() => {
-      const objects = this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map(o => o.toJson() as Manifest);
-      const binding = rbac.clusterRoleBinding.toJson() as Manifest;
-      const subjectNamespace = binding.subjects?.[0]?.namespace;
-      const problems = clusterScopeProblems(objects);
-      if (subjectNamespace !== config.csiDriver.namespace) {
-        problems.push(`${describeObject(binding)}: subjects[0].namespace: must be the driver namespace ` +
-          `${config.csiDriver.namespace} (csiDriver.namespace), got ${JSON.stringify(subjectNamespace)}`);
-      }
-      return problems;
-    }));
+    this.node.addValidation(
+      validationOnce(() => {
+        const objects = this.node
+          .findAll()
+          .filter((c): c is ApiObject => c instanceof ApiObject)
+          .map(o => o.toJson() as Manifest);
+        const binding = rbac.clusterRoleBinding.toJson() as Manifest;
+        const subjectNamespace = binding.subjects?.[0]?.namespace;
+        const problems = clusterScopeProblems(objects);
+        if (subjectNamespace !== config.csiDriver.namespace) {
+          problems.push(
+            `${describeObject(binding)}: subjects[0].namespace: must be the driver namespace ` +
+              `${config.csiDriver.namespace} (csiDriver.namespace), got ${JSON.stringify(subjectNamespace)}`,
+          );
+        }
+        return problems;
+      }),
+    );
   }
 }

@@ -14,7 +14,10 @@ export interface CoderChartProps extends ChartProps {
   readonly config: EnvironmentConfig;
 }
 
-/** How the configured secrets reach Coder: the objects ASCP mounts, the synced Secret's keys and the env that reads them. */
+/**
+ * How the configured secrets reach Coder: the objects ASCP mounts, the synced Secret's keys and the env that reads
+ * them.
+ */
 export interface SecretWiring {
   readonly objects: AwsSecretObject[];
   readonly syncedKeys: SyncedSecretKey[];
@@ -103,12 +106,17 @@ export class CoderChart extends Chart {
       pathTranslation: config.secretProviderClass.pathTranslation,
       usePodIdentity: podIdentity,
       objects: wiring.objects,
-      syncedSecrets: wiring.syncedKeys.length === 0 ? [] : [{
-        secretName: config.secretProviderClass.syncedSecretName,
-        type: 'Opaque',
-        labels,
-        data: wiring.syncedKeys,
-      }],
+      syncedSecrets:
+        wiring.syncedKeys.length === 0
+          ? []
+          : [
+              {
+                secretName: config.secretProviderClass.syncedSecretName,
+                type: 'Opaque',
+                labels,
+                data: wiring.syncedKeys,
+              },
+            ],
       labels,
     });
 

@@ -106,8 +106,19 @@ export const DEFAULT_LIMITS: CpuMemory = { cpu: '2', memory: '4Gi' };
 
 /** Paths of the Coder container that a volume mounted over them (or over a folder holding them) would hide. */
 export const RESERVED_CONTAINER_PATHS: readonly string[] = [
-  '/opt/coder', '/tmp', CODER_CACHE_DIRECTORY, '/var/run/secrets/kubernetes.io/serviceaccount', '/var/run/secrets/eks.amazonaws.com',
-  '/etc', '/usr', '/bin', '/sbin', '/lib', '/proc', '/sys', '/dev',
+  '/opt/coder',
+  '/tmp',
+  CODER_CACHE_DIRECTORY,
+  '/var/run/secrets/kubernetes.io/serviceaccount',
+  '/var/run/secrets/eks.amazonaws.com',
+  '/etc',
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/proc',
+  '/sys',
+  '/dev',
 ];
 
 /**
@@ -128,25 +139,31 @@ export class CoderDeployment extends Construct {
     const prometheus = userEnv.CODER_PROMETHEUS_ENABLE === 'true';
     const labels = coderLabels(props.name, props.version);
 
-    const volumes: k8s.Volume[] = [{
-      name: SECRETS_VOLUME_NAME,
-      csi: {
-        driver: SECRETS_STORE_CSI_DRIVER,
-        readOnly: true,
-        volumeAttributes: { secretProviderClass: props.secretProviderClassName },
+    const volumes: k8s.Volume[] = [
+      {
+        name: SECRETS_VOLUME_NAME,
+        csi: {
+          driver: SECRETS_STORE_CSI_DRIVER,
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: props.secretProviderClassName },
+        },
       },
-    }];
-    const volumeMounts: k8s.VolumeMount[] = [{ name: SECRETS_VOLUME_NAME, mountPath: props.secretsMountPath, readOnly: true }];
+    ];
+    const volumeMounts: k8s.VolumeMount[] = [
+      { name: SECRETS_VOLUME_NAME, mountPath: props.secretsMountPath, readOnly: true },
+    ];
     if (readOnlyRoot) {
       volumes.push({ name: 'tmp', emptyDir: {} }, { name: 'cache', emptyDir: {} });
       volumeMounts.push({ name: 'tmp', mountPath: '/tmp' }, { name: 'cache', mountPath: CODER_CACHE_DIRECTORY });
     }
 
     const reloadSecrets = [...new Set((props.secretEnv ?? []).map(e => e.secretName))].sort();
-    const annotations = props.restartOnSecretChange && reloadSecrets.length > 0
-      ? { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') }
-      : undefined;
-    const image = `${props.image ?? 'ghcr.io/coder/coder'}:v${props.version}${props.imageDigest ? `@${props.imageDigest}` : ''}`;
+    const annotations =
+      props.restartOnSecretChange && reloadSecrets.length > 0
+        ? { [RELOADER_SECRET_ANNOTATION]: reloadSecrets.join(',') }
+        : undefined;
+    const digest = props.imageDigest ? `@${props.imageDigest}` : '';
+    const image = `${props.image ?? 'ghcr.io/coder/coder'}:v${props.version}${digest}`;
 
     this.name = props.name;
     this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
@@ -164,48 +181,61 @@ export class CoderDeployment extends Construct {
             securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
             affinity: {
               podAntiAffinity: {
-                preferredDuringSchedulingIgnoredDuringExecution: [{
-                  weight: 1,
-                  podAffinityTerm: {
-                    topologyKey: 'kubernetes.io/hostname',
-                    labelSelector: {
-                      matchExpressions: [{ key: 'app.kubernetes.io/instance', operator: 'In', values: [props.name] }],
+                preferredDuringSchedulingIgnoredDuringExecution: [
+                  {
+                    weight: 1,
+                    podAffinityTerm: {
+                      topologyKey: 'kubernetes.io/hostname',
+                      labelSelector: {
+                        matchExpressions: [{ key: 'app.kubernetes.io/instance', operator: 'In', values: [props.name] }],
+                      },
                     },
                   },
-                }],
+                ],
               },
             },
-            containers: [{
-              name: 'coder',
-              image,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['/opt/coder'],
-              args: ['server'],
-              env: coderEnv(props, readOnlyRoot),
-              ports: [
-                { name: 'http', containerPort: CODER_HTTP_PORT, protocol: 'TCP' },
-                ...(prometheus ? [{ name: 'prometheus-http', containerPort: CODER_PROMETHEUS_PORT, protocol: 'TCP' }] : []),
-              ],
-              readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' } },
-              resources: resourceRequirements(props.resources),
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: 1000,
-                runAsGroup: 1000,
-                readOnlyRootFilesystem: readOnlyRoot,
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                seccompProfile: { type: 'RuntimeDefault' },
+            containers: [
+              {
+                name: 'coder',
+                image,
+                imagePullPolicy: 'IfNotPresent',
+                command: ['/opt/coder'],
+                args: ['server'],
+                env: coderEnv(props, readOnlyRoot),
+                ports: [
+                  { name: 'http', containerPort: CODER_HTTP_PORT, protocol: 'TCP' },
+                  ...(prometheus
+                    ? [{ name: 'prometheus-http', containerPort: CODER_PROMETHEUS_PORT, protocol: 'TCP' }]
+                    : []),
+                ],
+                readinessProbe: {
+                  httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http'), scheme: 'HTTP' },
+                },
+                resources: resourceRequirements(props.resources),
+                securityContext: {
+                  runAsNonRoot: true,
+                  runAsUser: 1000,
+                  runAsGroup: 1000,
+                  readOnlyRootFilesystem: readOnlyRoot,
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
+                },
+                volumeMounts,
               },
-              volumeMounts,
-            }],
+            ],
             volumes,
           },
         },
       },
     });
 
-    addWorkloadValidation(this, this.apiObject, { requireRoleAnnotation: props.requireRoleAnnotation }, coderSettingProblems);
+    addWorkloadValidation(
+      this,
+      this.apiObject,
+      { requireRoleAnnotation: props.requireRoleAnnotation },
+      coderSettingProblems,
+    );
   }
 }
 
@@ -220,13 +250,19 @@ function coderSettingProblems(manifest: Manifest): string[] {
   const byName = new Map(env.map(e => [e.name, e]));
   const url = byName.get(PG_CONNECTION_URL);
   if (url === undefined) {
-    problems.push(`${at}: must set ${PG_CONNECTION_URL} (from a synced Secret, or with ${PG_CONNECTION_AUTH}=awsiamrds)`);
+    problems.push(
+      `${at}: must set ${PG_CONNECTION_URL} (from a synced Secret, or with ${PG_CONNECTION_AUTH}=awsiamrds)`,
+    );
   } else if (url.value !== undefined && byName.get(PG_CONNECTION_AUTH)?.value !== 'awsiamrds') {
-    problems.push(`${at}: ${PG_CONNECTION_URL} must come from a synced Secret unless ${PG_CONNECTION_AUTH} is awsiamrds`);
+    problems.push(
+      `${at}: ${PG_CONNECTION_URL} must come from a synced Secret unless ${PG_CONNECTION_AUTH} is awsiamrds`,
+    );
   }
   const accessUrl = byName.get('CODER_ACCESS_URL')?.value;
   if (accessUrl === undefined || !/^https?:\/\/[^/]/.test(accessUrl)) {
-    problems.push(`${at}: CODER_ACCESS_URL must be an http:// or https:// URL, got ${JSON.stringify(accessUrl ?? null)}`);
+    problems.push(
+      `${at}: CODER_ACCESS_URL must be an http:// or https:// URL, got ${JSON.stringify(accessUrl ?? null)}`,
+    );
   }
   return problems;
 }
@@ -257,9 +293,12 @@ function coderEnv(props: CoderDeploymentProps, readOnlyRoot: boolean): k8s.EnvVa
 }
 
 function resourceRequirements(resources: CoderResources = {}): k8s.ResourceRequirements {
-  const quantities = (values: CpuMemory) => Object.fromEntries(
-    Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v as string)]),
-  );
+  const quantities = (values: CpuMemory) =>
+    Object.fromEntries(
+      Object.entries(values)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, k8s.Quantity.fromString(v as string)]),
+    );
   return {
     requests: quantities({ ...DEFAULT_REQUESTS, ...resources.requests }),
     limits: quantities({ ...DEFAULT_LIMITS, ...resources.limits }),

@@ -40,7 +40,7 @@ export class CoderService extends Construct {
       spec: {
         type,
         sessionAffinity: 'None',
-        externalTrafficPolicy: type === 'ClusterIP' ? undefined : props.externalTrafficPolicy ?? 'Cluster',
+        externalTrafficPolicy: type === 'ClusterIP' ? undefined : (props.externalTrafficPolicy ?? 'Cluster'),
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
         selector: coderSelectorLabels(props.name),
       },

@@ -45,14 +45,19 @@ export class CsiSecretSyncRbac extends Construct {
     this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name, labels: props.labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{
-        kind: 'ServiceAccount',
-        name: props.driverServiceAccountName ?? 'secrets-store-csi-driver',
-        namespace: props.driverNamespace,
-      }],
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: props.driverServiceAccountName ?? 'secrets-store-csi-driver',
+          namespace: props.driverNamespace,
+        },
+      ],
     });
 
-    this.node.addValidation(validationOnce(() =>
-      clusterScopeProblems([this.clusterRole.toJson(), this.clusterRoleBinding.toJson()] as Manifest[])));
+    this.node.addValidation(
+      validationOnce(() =>
+        clusterScopeProblems([this.clusterRole.toJson(), this.clusterRoleBinding.toJson()] as Manifest[]),
+      ),
+    );
   }
 }

@@ -7,7 +7,13 @@ import type { EnvironmentConfig } from './environment-config';
 import { CODER_CACHE_DIRECTORY, DEFAULT_LIMITS, DEFAULT_REQUESTS, RESERVED_CONTAINER_PATHS } from './coder-deployment';
 import { parseQuantity } from './quantity';
 import { findSecretMaterial } from './secret-scan';
-import { isSecretSetting, PG_CONNECTION_AUTH, PG_CONNECTION_URL, STANDARD_CODER_ENV, urlHasPassword } from './coder-settings';
+import {
+  isSecretSetting,
+  PG_CONNECTION_AUTH,
+  PG_CONNECTION_URL,
+  STANDARD_CODER_ENV,
+  urlHasPassword,
+} from './coder-settings';
 
 /**
  * The rules of an environment file that span several fields: the rules ASCP enforces when it mounts (so that they
@@ -34,7 +40,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const list = (value: unknown): any[] => (Array.isArray(value) ? value : []);
 const record = (value: unknown): Record<string, unknown> =>
-  (value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {});
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 
 /** Every rule problem of an environment document that may be partly invalid. */
 export function environmentRuleProblems(env: any): RuleProblem[] {
@@ -61,12 +67,17 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
   namespaces.forEach((name, index) => {
     const path = index === 0 ? ['namespace', 'name'] : ['coder', 'workspaceNamespaces', index - 1, 'name'];
     if (name !== undefined && index > 0 && namespaces.indexOf(name) < index) {
-      problems.push({ path, message: `must differ from Coder's namespace and from the other workspace namespaces`, input: name });
+      problems.push({
+        path,
+        message: `must differ from Coder's namespace and from the other workspace namespaces`,
+        input: name,
+      });
     }
     if (name !== undefined && (SYSTEM_NAMESPACES.includes(name) || name === driverNamespace)) {
       problems.push({
         path,
-        message: 'must be a namespace of Coder\'s own, not a system namespace or the CSI driver\'s (its Pod Security ' +
+        message:
+          "must be a namespace of Coder's own, not a system namespace or the CSI driver's (its Pod Security " +
           'labels and workspace pods would land there)',
         input: name,
       });
@@ -87,13 +98,18 @@ function mountPathProblems(env: any): RuleProblem[] {
     return [];
   }
   const normalized = posix.normalize(mountPath).replace(/\/+$/, '') || '/';
-  const hidden = RESERVED_CONTAINER_PATHS.find(reserved => reserved === normalized || reserved.startsWith(`${normalized}/`) ||
-    normalized === '/');
-  return hidden === undefined ? [] : [{
-    path: ['secretProviderClass', 'mountPath'],
-    message: `must not be ${hidden} or a folder that holds it: the mount would hide it from Coder`,
-    input: mountPath,
-  }];
+  const hidden = RESERVED_CONTAINER_PATHS.find(
+    reserved => reserved === normalized || reserved.startsWith(`${normalized}/`) || normalized === '/',
+  );
+  return hidden === undefined
+    ? []
+    : [
+        {
+          path: ['secretProviderClass', 'mountPath'],
+          message: `must not be ${hidden} or a folder that holds it: the mount would hide it from Coder`,
+          input: mountPath,
+        },
+      ];
 }
 
 /** Requests must fit within limits, or the API server refuses the pod. */
@@ -130,7 +146,8 @@ function identityProblems(env: any, region: string | undefined): RuleProblem[] {
   if (auth === 'irsa' && issuer === undefined) {
     problems.push({
       path: ['cluster', 'oidcIssuer'],
-      message: 'required with auth: irsa (aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer ' +
+      message:
+        'required with auth: irsa (aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer ' +
         'prints it)',
     });
   }
@@ -153,11 +170,21 @@ function identityProblems(env: any, region: string | undefined): RuleProblem[] {
   const roleArn = str(env?.serviceAccount?.roleArn);
   const role = roleArn !== undefined && ROLE_ARN.test(roleArn) ? parseRoleArn(roleArn) : undefined;
   if (role !== undefined && role.partition !== partition) {
-    problems.push({ path: ['serviceAccount', 'roleArn'], message: `must be in partition ${partition}, the partition of ${region}`, input: roleArn });
-  } else if (role !== undefined && accountId !== undefined && /^\d{12}$/.test(accountId) && role.accountId !== accountId) {
     problems.push({
       path: ['serviceAccount', 'roleArn'],
-      message: `must be in the cluster's account ${accountId}: the generated policies expect the role, its OIDC provider ` +
+      message: `must be in partition ${partition}, the partition of ${region}`,
+      input: roleArn,
+    });
+  } else if (
+    role !== undefined &&
+    accountId !== undefined &&
+    /^\d{12}$/.test(accountId) &&
+    role.accountId !== accountId
+  ) {
+    problems.push({
+      path: ['serviceAccount', 'roleArn'],
+      message:
+        `must be in the cluster's account ${accountId}: the generated policies expect the role, its OIDC provider ` +
         'and the secrets given by name in one account',
       input: roleArn,
     });
@@ -165,7 +192,11 @@ function identityProblems(env: any, region: string | undefined): RuleProblem[] {
 
   if (issuer !== null && typeof issuer === 'object') {
     if (issuer.region !== region) {
-      problems.push({ path: ['cluster', 'oidcIssuer'], message: `must be the issuer of a cluster in ${region}`, input: issuer.hostAndPath });
+      problems.push({
+        path: ['cluster', 'oidcIssuer'],
+        message: `must be the issuer of a cluster in ${region}`,
+        input: issuer.hostAndPath,
+      });
     } else if (issuer.domain !== issuerDomainOf(partition)) {
       problems.push({
         path: ['cluster', 'oidcIssuer'],
@@ -178,7 +209,11 @@ function identityProblems(env: any, region: string | undefined): RuleProblem[] {
   const kmsKeyArn = str(env?.kmsKeyArn);
   const key = kmsKeyArn === undefined ? undefined : parseKmsKeyArn(kmsKeyArn);
   if (key !== undefined && (key.partition !== partition || key.region !== region)) {
-    problems.push({ path: ['kmsKeyArn'], message: `must be a key in ${region}, where the secrets are read`, input: kmsKeyArn });
+    problems.push({
+      path: ['kmsKeyArn'],
+      message: `must be a key in ${region}, where the secrets are read`,
+      input: kmsKeyArn,
+    });
   }
   return problems;
 }
@@ -194,8 +229,12 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
       message: 'must differ from cluster.region',
       input: failoverRegion,
     });
-  } else if (failoverRegion !== undefined && region !== undefined && isAwsRegion(failoverRegion)
-    && partitionOf(failoverRegion) !== partitionOf(region)) {
+  } else if (
+    failoverRegion !== undefined &&
+    region !== undefined &&
+    isAwsRegion(failoverRegion) &&
+    partitionOf(failoverRegion) !== partitionOf(region)
+  ) {
     problems.push({
       path: ['secretProviderClass', 'failoverRegion'],
       message: `must be in partition ${partitionOf(region)}, like ${region}`,
@@ -227,7 +266,11 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
       return;
     }
     if (str(secret.objectAlias) === undefined) {
-      problems.push({ path: at('objectAlias'), message: 'is required when failoverObject is set', input: secret.objectAlias });
+      problems.push({
+        path: at('objectAlias'),
+        message: 'is required when failoverObject is set',
+        input: secret.objectAlias,
+      });
     }
     if (failoverRegion === undefined) {
       problems.push({
@@ -238,8 +281,15 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
     }
     const failoverName = str(failover.objectName);
     if (failoverName !== undefined && failoverRegion !== undefined && isAwsRegion(failoverRegion)) {
-      problems.push(...objectNameProblems(
-        failoverName, objectType, failoverRegion, at('failoverObject', 'objectName'), at('objectType')));
+      problems.push(
+        ...objectNameProblems(
+          failoverName,
+          objectType,
+          failoverRegion,
+          at('failoverObject', 'objectName'),
+          at('objectType'),
+        ),
+      );
     }
     if (failover.objectVersion !== secret.objectVersion) {
       problems.push({
@@ -265,37 +315,82 @@ function objectNameProblems(
 ): RuleProblem[] {
   if (!isArn(objectName)) {
     if (objectType === undefined) {
-      return [{ path: typePath, message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter', input: undefined }];
+      return [
+        {
+          path: typePath,
+          message: 'is required unless objectName is a full ARN: secretsmanager or ssmparameter',
+          input: undefined,
+        },
+      ];
     }
     if (objectType === 'secretsmanager' && !SECRET_NAME.test(objectName)) {
-      return [{ path: namePath, message: 'must be a secret name: letters, digits and /_+=.@- (no spaces or wildcards)', input: objectName }];
+      return [
+        {
+          path: namePath,
+          message: 'must be a secret name: letters, digits and /_+=.@- (no spaces or wildcards)',
+          input: objectName,
+        },
+      ];
     }
     if (objectType === 'ssmparameter' && !PARAMETER_NAME.test(objectName)) {
-      return [{ path: namePath, message: 'must be a parameter name: letters, digits and _.-/ (no spaces or wildcards)', input: objectName }];
+      return [
+        {
+          path: namePath,
+          message: 'must be a parameter name: letters, digits and _.-/ (no spaces or wildcards)',
+          input: objectName,
+        },
+      ];
     }
     return [];
   }
 
   const arn = parseArn(objectName);
   if (arn === undefined) {
-    return [{ path: namePath, message: 'is not a valid ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>', input: objectName }];
+    return [
+      {
+        path: namePath,
+        message: 'is not a valid ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>',
+        input: objectName,
+      },
+    ];
   }
   if (arn.service === 'ssm') {
     return [{ path: namePath, message: 'SSM parameters are given by name, not by ARN', input: objectName }];
   }
   if (arn.service !== 'secretsmanager') {
-    return [{ path: namePath, message: `must be a Secrets Manager ARN, not one of service "${arn.service}"`, input: objectName }];
+    return [
+      {
+        path: namePath,
+        message: `must be a Secrets Manager ARN, not one of service "${arn.service}"`,
+        input: objectName,
+      },
+    ];
   }
 
   if (parseSecretArn(objectName) === undefined) {
-    return [{ path: namePath, message: 'must be a Secrets Manager secret ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>', input: objectName }];
+    return [
+      {
+        path: namePath,
+        message:
+          'must be a Secrets Manager secret ARN: arn:<partition>:secretsmanager:<region>:<account>:secret:<name>',
+        input: objectName,
+      },
+    ];
   }
   const problems: RuleProblem[] = [];
   if (objectType !== undefined && objectType !== 'secretsmanager') {
-    problems.push({ path: typePath, message: 'must agree with the ARN in objectName: secretsmanager', input: objectType });
+    problems.push({
+      path: typePath,
+      message: 'must agree with the ARN in objectName: secretsmanager',
+      input: objectType,
+    });
   }
   if (region !== undefined && arn.region !== region) {
-    problems.push({ path: namePath, message: `must be an ARN in ${region}: ASCP reads each ARN in the region it is listed for`, input: objectName });
+    problems.push({
+      path: namePath,
+      message: `must be an ARN in ${region}: ASCP reads each ARN in the region it is listed for`,
+      input: objectName,
+    });
   } else if (region !== undefined && arn.partition !== partitionOf(region)) {
     problems.push({ path: namePath, message: `must be an ARN in partition ${partitionOf(region)}`, input: objectName });
   }
@@ -309,9 +404,8 @@ function objectNameProblems(
 function mountedFileProblems(env: any): RuleProblem[] {
   const problems: RuleProblem[] = [];
   const rawTranslation = str(env?.secretProviderClass?.pathTranslation);
-  const translation = rawTranslation !== undefined && isValidPathTranslation(rawTranslation)
-    ? rawTranslation
-    : DEFAULT_PATH_TRANSLATION;
+  const translation =
+    rawTranslation !== undefined && isValidPathTranslation(rawTranslation) ? rawTranslation : DEFAULT_PATH_TRANSLATION;
   const files = new Map<string, string>();
   const ascpNames = new Map<string, string>();
 
@@ -335,7 +429,8 @@ function mountedFileProblems(env: any): RuleProblem[] {
     if (consumedByEnv && (!SECRET_KEY.test(file) || file.length > 253)) {
       problems.push({
         path,
-        message: `mounted file name "${file}" is read through env and must be usable as a Kubernetes Secret key ` +
+        message:
+          `mounted file name "${file}" is read through env and must be usable as a Kubernetes Secret key ` +
           '(letters, digits, "-", "_", "."); set an objectAlias',
         input: nameOrAlias,
       });
@@ -352,8 +447,11 @@ function mountedFileProblems(env: any): RuleProblem[] {
     if (objectAlias !== undefined) {
       claim(ascpNames, objectAlias, ['secrets', i, 'objectAlias'], 'objectAlias');
     }
-    checkFile(objectAlias ?? objectName, ['secrets', i, objectAlias !== undefined ? 'objectAlias' : 'objectName'],
-      str(secret.env) !== undefined);
+    checkFile(
+      objectAlias ?? objectName,
+      ['secrets', i, objectAlias !== undefined ? 'objectAlias' : 'objectName'],
+      str(secret.env) !== undefined,
+    );
 
     list(secret.jmesPath).forEach((entry, j) => {
       const alias = str(entry?.objectAlias);
@@ -386,7 +484,10 @@ function coderEnvProblems(env: any): RuleProblem[] {
   list(env?.secrets).forEach((secret, i) => {
     const targets: [unknown, (string | number)[]][] = [
       [secret, ['secrets', i]],
-      ...list(secret?.jmesPath).map((entry, j): [unknown, (string | number)[]] => [entry, ['secrets', i, 'jmesPath', j]]),
+      ...list(secret?.jmesPath).map((entry, j): [unknown, (string | number)[]] => [
+        entry,
+        ['secrets', i, 'jmesPath', j],
+      ]),
     ];
     for (const [target, path] of targets) {
       for (const field of ['env', 'fileEnv']) {
@@ -402,7 +503,8 @@ function coderEnvProblems(env: any): RuleProblem[] {
   if (plainEnv.CODER_CACHE_DIRECTORY !== undefined && env?.coder?.readOnlyRootFilesystem !== false) {
     problems.push({
       path: ['coder', 'env', 'CODER_CACHE_DIRECTORY'],
-      message: `is set by the Deployment to its writable cache volume (${CODER_CACHE_DIRECTORY}) while the root ` +
+      message:
+        `is set by the Deployment to its writable cache volume (${CODER_CACHE_DIRECTORY}) while the root ` +
         'filesystem is read-only; remove it, or set coder.readOnlyRootFilesystem: false',
       input: plainEnv.CODER_CACHE_DIRECTORY,
     });
@@ -411,11 +513,13 @@ function coderEnvProblems(env: any): RuleProblem[] {
   for (const [name, value] of Object.entries(plainEnv)) {
     const path = ['coder', 'env', name];
     claim(name, path);
-    const passwordlessUrl = name === PG_CONNECTION_URL && iamAuth && typeof value === 'string' && !urlHasPassword(value);
+    const passwordlessUrl =
+      name === PG_CONNECTION_URL && iamAuth && typeof value === 'string' && !urlHasPassword(value);
     if ((isSecretSetting(name) && !passwordlessUrl) || looksSecret(value)) {
       problems.push({
         path,
-        message: `${name} carries secret material: read it from AWS Secrets Manager with a secrets[] entry's env, ` +
+        message:
+          `${name} carries secret material: read it from AWS Secrets Manager with a secrets[] entry's env, ` +
           'not a plain value (the value is not shown)',
         hideInput: true,
       });
@@ -426,7 +530,8 @@ function coderEnvProblems(env: any): RuleProblem[] {
   if (!hasDatabase && Array.isArray(env?.secrets)) {
     problems.push({
       path: ['secrets'],
-      message: `no entry sets env: ${PG_CONNECTION_URL}; without it Coder starts a built-in PostgreSQL inside the pod ` +
+      message:
+        `no entry sets env: ${PG_CONNECTION_URL}; without it Coder starts a built-in PostgreSQL inside the pod ` +
         `and loses all state on restart (with ${PG_CONNECTION_AUTH}: awsiamrds in coder.env, a password-less URL may ` +
         'be a plain coder.env value)',
       hideInput: true,
@@ -479,8 +584,10 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
       for (const path of envPaths) {
         warnings.push({
           path,
-          message: 'rotation is on, but a value read through env never changes until the pod restarts; set ' +
-            'coder.restartOnSecretChange (needs Stakater Reloader) or read the setting from the mounted file with fileEnv',
+          message:
+            'rotation is on, but a value read through env never changes until the pod restarts; set ' +
+            'coder.restartOnSecretChange (needs Stakater Reloader) or read the setting from the mounted file with ' +
+            'fileEnv',
         });
       }
     });
@@ -493,7 +600,8 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
   if (!['kube-system', 'aws-secrets-manager'].includes(env.csiDriver.namespace)) {
     warnings.push({
       path: 'csiDriver.namespace',
-      message: 'the driver usually runs in kube-system (Helm) or aws-secrets-manager (managed add-on); check with ' +
+      message:
+        'the driver usually runs in kube-system (Helm) or aws-secrets-manager (managed add-on); check with ' +
         '`kubectl get sa -A | grep secrets-store-csi-driver`',
     });
   }

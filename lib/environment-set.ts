@@ -35,9 +35,14 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
     // A file that looks like an environment but would be skipped is more likely a mistake than an intent.
     misnamed = all.filter(f => /\.ya?ml$/i.test(f) && !f.endsWith('.yaml'));
   } catch (err) {
-    throw new EnvironmentSetError([new ConfigError(envDir, [{
-      path: '', message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    }])]);
+    throw new EnvironmentSetError([
+      new ConfigError(envDir, [
+        {
+          path: '',
+          message: `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+        },
+      ]),
+    ]);
   }
   if (files.length === 0) {
     const problem = { path: '', message: 'holds no *.yaml environment file' };
@@ -45,18 +50,29 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
   }
 
   const environments: NamedEnvironment[] = [];
-  const errors: ConfigError[] = misnamed.map(f => new ConfigError(join(envDir, f), [{
-    path: '', message: 'environment files end in .yaml; rename it, or move it out of the folder',
-  }]));
+  const errors: ConfigError[] = misnamed.map(
+    f =>
+      new ConfigError(join(envDir, f), [
+        {
+          path: '',
+          message: 'environment files end in .yaml; rename it, or move it out of the folder',
+        },
+      ]),
+  );
   for (const fileName of files) {
     const file = join(envDir, fileName);
     const name = basename(fileName, '.yaml');
     if (name.length > 50 || !ENVIRONMENT_NAME.test(name)) {
-      errors.push(new ConfigError(file, [{
-        path: '',
-        message: 'the file name (without .yaml) must be a DNS-1123 label of at most 50 characters: lower-case letters, '
-          + `digits and "-", got "${name}"`,
-      }]));
+      errors.push(
+        new ConfigError(file, [
+          {
+            path: '',
+            message:
+              'the file name (without .yaml) must be a DNS-1123 label of at most 50 characters: lower-case letters, ' +
+              `digits and "-", got "${name}"`,
+          },
+        ]),
+      );
       continue;
     }
     try {
@@ -88,11 +104,16 @@ function overlapProblems(environments: readonly NamedEnvironment[]): ConfigError
     const key = `${cluster.accountId}/${cluster.region}/${cluster.name}/${namespace.name}`;
     const other = seen.get(key);
     if (other !== undefined) {
-      errors.push(new ConfigError(environment.file, [{
-        path: 'namespace.name',
-        message: `${other.file} already deploys Coder into namespace ${namespace.name} of cluster ${cluster.name}; ` +
-          'give each environment its own cluster or namespace',
-      }]));
+      errors.push(
+        new ConfigError(environment.file, [
+          {
+            path: 'namespace.name',
+            message:
+              `${other.file} already deploys Coder into namespace ${namespace.name} of cluster ${cluster.name}; ` +
+              'give each environment its own cluster or namespace',
+          },
+        ]),
+      );
     } else {
       seen.set(key, environment);
     }

@@ -61,8 +61,14 @@ const permissionsStatement = z.strictObject({
   Sid: statementId,
   Effect: z.literal('Allow'),
   Action: actions,
-  Resource: z.array(z.string().startsWith('arn:', { error: 'must be an ARN' })
-    .refine(arn => !arn.includes('*'), { error: 'must not contain "*"' })).min(1),
+  Resource: z
+    .array(
+      z
+        .string()
+        .startsWith('arn:', { error: 'must be an ARN' })
+        .refine(arn => !arn.includes('*'), { error: 'must not contain "*"' }),
+    )
+    .min(1),
   Condition: conditions.optional(),
 });
 
@@ -100,18 +106,20 @@ export function irsaTrustPolicy(props: IrsaTrustPolicyProps): PolicyDocument {
   const issuer = props.issuer.hostAndPath;
   return {
     Version: POLICY_VERSION,
-    Statement: [{
-      Sid: 'AssumeFromServiceAccount',
-      Effect: 'Allow',
-      Principal: { Federated: oidcProviderArn(props.partition, props.accountId, props.issuer) },
-      Action: ['sts:AssumeRoleWithWebIdentity'],
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccountName}`,
-          [`${issuer}:aud`]: IRSA_AUDIENCE,
+    Statement: [
+      {
+        Sid: 'AssumeFromServiceAccount',
+        Effect: 'Allow',
+        Principal: { Federated: oidcProviderArn(props.partition, props.accountId, props.issuer) },
+        Action: ['sts:AssumeRoleWithWebIdentity'],
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${props.namespace}:${props.serviceAccountName}`,
+            [`${issuer}:aud`]: IRSA_AUDIENCE,
+          },
         },
       },
-    }],
+    ],
   };
 }
 
@@ -124,12 +132,14 @@ export function irsaTrustPolicy(props: IrsaTrustPolicyProps): PolicyDocument {
 export function podIdentityTrustPolicy(): PolicyDocument {
   return {
     Version: POLICY_VERSION,
-    Statement: [{
-      Sid: 'AssumeFromPodIdentity',
-      Effect: 'Allow',
-      Principal: { Service: POD_IDENTITY_PRINCIPAL },
-      Action: ['sts:AssumeRole', 'sts:TagSession'],
-    }],
+    Statement: [
+      {
+        Sid: 'AssumeFromPodIdentity',
+        Effect: 'Allow',
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      },
+    ],
   };
 }
 

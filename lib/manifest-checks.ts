@@ -27,7 +27,8 @@ export function describeObject(object: Manifest): string {
 
 /** Every object the app that holds `scope` would write, resolved as it would be written. */
 export function emittedObjects(scope: IConstruct): Manifest[] {
-  return scope.node.root.node.findAll()
+  return scope.node.root.node
+    .findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject)
     .map(o => o.toJson() as Manifest);
 }
@@ -52,13 +53,15 @@ interface ProviderClassView {
 }
 
 function providerClasses(objects: readonly Manifest[]): ProviderClassView[] {
-  return objects.filter(o => o.kind === 'SecretProviderClass').map(object => {
-    const syncedKeys = new Map<string, Set<string>>();
-    for (const secret of object.spec?.secretObjects ?? []) {
-      syncedKeys.set(secret.secretName, new Set((secret.data ?? []).map((d: { key: string }) => d.key)));
-    }
-    return { object, syncedKeys };
-  });
+  return objects
+    .filter(o => o.kind === 'SecretProviderClass')
+    .map(object => {
+      const syncedKeys = new Map<string, Set<string>>();
+      for (const secret of object.spec?.secretObjects ?? []) {
+        syncedKeys.set(secret.secretName, new Set((secret.data ?? []).map((d: { key: string }) => d.key)));
+      }
+      return { object, syncedKeys };
+    });
 }
 
 export interface PodCheckOptions {
@@ -93,16 +96,28 @@ export function podProblems(owner: Manifest, objects: readonly Manifest[], optio
     }
     csiVolumes.add(volume.name);
     if (volume.csi.readOnly !== true) {
-      problems.push(problem(owner, `${at}.volumes[${i}].csi.readOnly`, 'must be true (the driver refuses other mounts)',
-        volume.csi.readOnly ?? null));
+      problems.push(
+        problem(
+          owner,
+          `${at}.volumes[${i}].csi.readOnly`,
+          'must be true (the driver refuses other mounts)',
+          volume.csi.readOnly ?? null,
+        ),
+      );
     }
     const className = volume.csi.volumeAttributes?.secretProviderClass;
     const found = classes.find(c => c.object.metadata.name === className && c.object.metadata.namespace === namespace);
     if (found === undefined) {
       const candidates = classes.map(c => describeObject(c.object)).join(', ') || 'none';
-      problems.push(problem(owner, `${at}.volumes[${i}].csi.volumeAttributes.secretProviderClass`,
-        `must name a SecretProviderClass emitted in namespace ${namespace} (the driver looks only there); emitted: ${candidates}`,
-        className ?? null));
+      problems.push(
+        problem(
+          owner,
+          `${at}.volumes[${i}].csi.volumeAttributes.secretProviderClass`,
+          `must name a SecretProviderClass emitted in namespace ${namespace} (the driver looks only there); ` +
+            `emitted: ${candidates}`,
+          className ?? null,
+        ),
+      );
     } else {
       mountedClasses.push(found);
     }
@@ -111,8 +126,14 @@ export function podProblems(owner: Manifest, objects: readonly Manifest[], optio
   (pod.containers ?? []).forEach((container: any, c: number) => {
     (container.volumeMounts ?? []).forEach((mount: any, m: number) => {
       if (csiVolumes.has(mount.name) && mount.readOnly !== true) {
-        problems.push(problem(owner, `${at}.containers[${c}].volumeMounts[${m}].readOnly`,
-          'must be true for the Secrets Store CSI volume', mount.readOnly ?? null));
+        problems.push(
+          problem(
+            owner,
+            `${at}.containers[${c}].volumeMounts[${m}].readOnly`,
+            'must be true for the Secrets Store CSI volume',
+            mount.readOnly ?? null,
+          ),
+        );
       }
     });
     (container.env ?? []).forEach((variable: any, e: number) => {
@@ -123,29 +144,60 @@ export function podProblems(owner: Manifest, objects: readonly Manifest[], optio
       const path = `${at}.containers[${c}].env[${e}].valueFrom.secretKeyRef`;
       const producers = mountedClasses.filter(view => view.syncedKeys.has(ref.name));
       if (producers.length === 0) {
-        problems.push(problem(owner, `${path}.name`, `${variable.name} must read a Secret that a SecretProviderClass ` +
-          'mounted by this pod syncs in secretObjects (the driver creates it only while such a pod runs)', ref.name));
+        problems.push(
+          problem(
+            owner,
+            `${path}.name`,
+            `${variable.name} must read a Secret that a SecretProviderClass ` +
+              'mounted by this pod syncs in secretObjects (the driver creates it only while such a pod runs)',
+            ref.name,
+          ),
+        );
       } else if (!producers.some(view => view.syncedKeys.get(ref.name)!.has(ref.key))) {
         const keys = [...producers[0].syncedKeys.get(ref.name)!].join(', ');
-        problems.push(problem(owner, `${path}.key`, `${variable.name} must read a key that secretObjects gives ` +
-          `Secret ${ref.name}: ${keys}`, ref.key));
+        problems.push(
+          problem(
+            owner,
+            `${path}.key`,
+            `${variable.name} must read a key that secretObjects gives ` + `Secret ${ref.name}: ${keys}`,
+            ref.key,
+          ),
+        );
       }
     });
   });
 
   const serviceAccountName = pod.serviceAccountName;
-  const account = objects.find(o => o.kind === 'ServiceAccount' && o.metadata.name === serviceAccountName &&
-    o.metadata.namespace === namespace);
+  const account = objects.find(
+    o => o.kind === 'ServiceAccount' && o.metadata.name === serviceAccountName && o.metadata.namespace === namespace,
+  );
   if (serviceAccountName === undefined || serviceAccountName === 'default') {
-    problems.push(problem(owner, `${at}.serviceAccountName`,
-      'must name the ServiceAccount that carries the IAM role, not the namespace\'s default', serviceAccountName ?? null));
+    problems.push(
+      problem(
+        owner,
+        `${at}.serviceAccountName`,
+        "must name the ServiceAccount that carries the IAM role, not the namespace's default",
+        serviceAccountName ?? null,
+      ),
+    );
   } else if (account === undefined) {
-    problems.push(problem(owner, `${at}.serviceAccountName`,
-      `must name a ServiceAccount emitted in namespace ${namespace}`, serviceAccountName));
+    problems.push(
+      problem(
+        owner,
+        `${at}.serviceAccountName`,
+        `must name a ServiceAccount emitted in namespace ${namespace}`,
+        serviceAccountName,
+      ),
+    );
   } else if ((options.requireRoleAnnotation ?? true) && !account.metadata.annotations?.[ROLE_ARN_ANNOTATION]) {
-    problems.push(problem(owner, `${at}.serviceAccountName`,
-      `must name a ServiceAccount with the ${ROLE_ARN_ANNOTATION} annotation (ASCP reads the role there)`,
-      serviceAccountName));
+    problems.push(
+      problem(
+        owner,
+        `${at}.serviceAccountName`,
+        `must name a ServiceAccount with the ${ROLE_ARN_ANNOTATION} annotation (ASCP reads the role there)`,
+        serviceAccountName,
+      ),
+    );
   }
   return problems;
 }
@@ -159,12 +211,20 @@ export function syncedFileProblems(object: Manifest, mountedFiles: readonly stri
   (object.spec?.secretObjects ?? []).forEach((secret: any, s: number) => {
     (secret.data ?? []).forEach((entry: any, d: number) => {
       if (!mountedFiles.includes(entry.objectName)) {
-        problems.push(problem(object, `spec.secretObjects[${s}].data[${d}].objectName`,
-          `must name a mounted file: ${mountedFiles.join(', ')}`, entry.objectName));
+        problems.push(
+          problem(
+            object,
+            `spec.secretObjects[${s}].data[${d}].objectName`,
+            `must name a mounted file: ${mountedFiles.join(', ')}`,
+            entry.objectName,
+          ),
+        );
       }
     });
     if (!secret.type) {
-      problems.push(problem(object, `spec.secretObjects[${s}].type`, 'must be set, such as Opaque', secret.type ?? null));
+      problems.push(
+        problem(object, `spec.secretObjects[${s}].type`, 'must be set, such as Opaque', secret.type ?? null),
+      );
     }
   });
   return problems;
@@ -190,8 +250,14 @@ export function addWorkloadValidation(
   options: PodCheckOptions = {},
   extraChecks: (manifest: Manifest) => string[] = () => [],
 ): void {
-  scope.node.addValidation(validationOnce(() => {
-    const manifest = workload.toJson() as Manifest;
-    return [...podProblems(manifest, emittedObjects(scope), options), ...restrictedProblems(manifest), ...extraChecks(manifest)];
-  }));
+  scope.node.addValidation(
+    validationOnce(() => {
+      const manifest = workload.toJson() as Manifest;
+      return [
+        ...podProblems(manifest, emittedObjects(scope), options),
+        ...restrictedProblems(manifest),
+        ...extraChecks(manifest),
+      ];
+    }),
+  );
 }

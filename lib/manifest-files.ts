@@ -34,8 +34,9 @@ export function readManifestDir(dir: string, options: ReadManifestOptions = {}):
 }
 
 function readRelative(root: string, relative: string, recursive: boolean): ManifestEntry[] {
-  const entries = readdirSync(join(root, relative), { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(join(root, relative), { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 
   const out: ManifestEntry[] = [];
   for (const entry of entries) {

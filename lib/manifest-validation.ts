@@ -36,8 +36,10 @@ function objectName(entry: ManifestEntry): string {
 }
 
 /** Checks every object with every validator that has a schema for it. */
-export function validateManifests(entries: readonly ManifestEntry[], validators: readonly ManifestValidator[]):
-ValidationResult {
+export function validateManifests(
+  entries: readonly ManifestEntry[],
+  validators: readonly ManifestValidator[],
+): ValidationResult {
   const problems: ManifestProblem[] = [];
   const unchecked: ManifestEntry[] = [];
 
@@ -47,7 +49,8 @@ ValidationResult {
       problems.push({
         file: entry.file,
         path: '',
-        message: 'not a Kubernetes object: apiVersion, kind and metadata.name are required, and kubectl apply would refuse it',
+        message:
+          'not a Kubernetes object: apiVersion, kind and metadata.name are required, and kubectl apply would refuse it',
         schema: 'kubectl',
       });
       continue;

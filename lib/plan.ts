@@ -60,26 +60,37 @@ export function identityChains(objects: readonly Manifest[], options: PlanOption
     const namespace = owner.metadata.namespace;
     const container = pod.containers?.[0] ?? {};
     for (const volume of (pod.volumes ?? []).filter((v: any) => v.csi?.driver === SECRETS_STORE_CSI_DRIVER)) {
-      const spc = objects.find(o => o.kind === 'SecretProviderClass' && o.metadata.namespace === namespace &&
-        o.metadata.name === volume.csi.volumeAttributes?.secretProviderClass);
+      const spc = objects.find(
+        o =>
+          o.kind === 'SecretProviderClass' &&
+          o.metadata.namespace === namespace &&
+          o.metadata.name === volume.csi.volumeAttributes?.secretProviderClass,
+      );
       const mount = (container.volumeMounts ?? []).find((m: any) => m.name === volume.name);
       if (spc === undefined || mount === undefined) {
         continue;
       }
-      const account = objects.find(o => o.kind === 'ServiceAccount' && o.metadata.namespace === namespace &&
-        o.metadata.name === pod.serviceAccountName);
+      const account = objects.find(
+        o =>
+          o.kind === 'ServiceAccount' &&
+          o.metadata.namespace === namespace &&
+          o.metadata.name === pod.serviceAccountName,
+      );
       const roleArn = account?.metadata.annotations?.[ROLE_ARN_ANNOTATION];
       const podIdentity = spc.spec.parameters?.usePodIdentity === 'true';
       chains.push({
         workload: describeObject(owner),
         serviceAccount: `${namespace}/${pod.serviceAccountName}`,
-        role: roleArn ? `IAM role ${roleArn} (IRSA)`
+        role: roleArn
+          ? `IAM role ${roleArn} (IRSA)`
           : podIdentity
-            ? `IAM role ${options.podIdentityRoleArn ?? 'named by its EKS Pod Identity association'} (Pod Identity association)`
+            ? `IAM role ${options.podIdentityRoleArn ?? 'named by its EKS Pod Identity association'} ` +
+              '(Pod Identity association)'
             : 'no IAM role (no annotation)',
-        trustSubject: !roleArn && podIdentity
-          ? `the association of ${namespace}/${pod.serviceAccountName}`
-          : `system:serviceaccount:${namespace}:${pod.serviceAccountName}`,
+        trustSubject:
+          !roleArn && podIdentity
+            ? `the association of ${namespace}/${pod.serviceAccountName}`
+            : `system:serviceaccount:${namespace}:${pod.serviceAccountName}`,
         providerClass: describeObject(spc),
         region: spc.spec.parameters?.region,
         routes: secretRoutes(spc, container, mount.mountPath),
@@ -92,14 +103,20 @@ export function identityChains(objects: readonly Manifest[], options: PlanOption
 function secretRoutes(spc: Manifest, container: any, mountPath: string): SecretRoute[] {
   const translation = spc.spec.parameters?.pathTranslation ?? DEFAULT_PATH_TRANSLATION;
   const synced = (spc.spec.secretObjects ?? []).flatMap((secret: any) =>
-    (secret.data ?? []).map((d: any) => ({ file: d.objectName, secret: secret.secretName, key: d.key })));
+    (secret.data ?? []).map((d: any) => ({ file: d.objectName, secret: secret.secretName, key: d.key })),
+  );
   const env: any[] = container.env ?? [];
 
   const route = (source: string, file: string): SecretRoute => {
     const path = posix.join(mountPath, file);
     const sync = synced.find((s: any) => s.file === file);
-    const readers = env.filter(e => (sync && e.valueFrom?.secretKeyRef?.name === sync.secret && e.valueFrom.secretKeyRef.key === sync.key)
-      || e.value === path).map(e => e.name);
+    const readers = env
+      .filter(
+        e =>
+          (sync && e.valueFrom?.secretKeyRef?.name === sync.secret && e.valueFrom.secretKeyRef.key === sync.key) ||
+          e.value === path,
+      )
+      .map(e => e.name);
     return { source, file: path, syncedKey: sync ? `${sync.secret}[${sync.key}]` : undefined, env: readers };
   };
 
@@ -108,7 +125,9 @@ function secretRoutes(spc: Manifest, container: any, mountPath: string): SecretR
     const source = `${object.objectType ?? 'secretsmanager'} ${object.objectName}`;
     return [
       route(source, mountedFileName(object.objectAlias ?? object.objectName, translation)),
-      ...(object.jmesPath ?? []).map(entry => route(`${source} (jmesPath ${entry.path})`, mountedFileName(entry.objectAlias, translation))),
+      ...(object.jmesPath ?? []).map(entry =>
+        route(`${source} (jmesPath ${entry.path})`, mountedFileName(entry.objectAlias, translation)),
+      ),
     ];
   });
 }
@@ -121,13 +140,21 @@ export function renderPlan(title: string, entries: readonly ManifestEntry[], opt
     lines.push(`  ${String(i + 1).padStart(2)}. ${describeObject(entry.object).padEnd(width)}  ${entry.file}`);
   });
 
-  for (const chain of identityChains(entries.map(e => e.object), options)) {
+  for (const chain of identityChains(
+    entries.map(e => e.object),
+    options,
+  )) {
     lines.push('', `Identity of ${chain.workload}:`);
     lines.push(`  pod runs as ServiceAccount ${chain.serviceAccount}`);
     lines.push(`  ServiceAccount ${chain.serviceAccount} assumes ${chain.role}, trust subject ${chain.trustSubject}`);
     lines.push(`  ${chain.providerClass} reads in ${chain.region}:`);
     for (const r of chain.routes) {
-      const links = [r.source, r.file, ...(r.syncedKey ? [`Secret ${r.syncedKey}`] : []), ...r.env.map(e => `env ${e}`)];
+      const links = [
+        r.source,
+        r.file,
+        ...(r.syncedKey ? [`Secret ${r.syncedKey}`] : []),
+        ...r.env.map(e => `env ${e}`),
+      ];
       lines.push(`    ${links.join(' -> ')}`);
     }
   }

@@ -19,7 +19,14 @@ export interface PodSecurityViolation {
 
 /** Volume types the restricted profile allows. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
-  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
 ];
 
 /** The only capability the restricted profile lets a container add. */
@@ -27,24 +34,39 @@ const ADDABLE_CAPABILITY = 'NET_BIND_SERVICE';
 
 /** Sysctls the baseline profile allows. */
 const SAFE_SYSCTLS: readonly string[] = [
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies', 'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports',
-  'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
   'net.ipv4.tcp_keepalive_probes',
 ];
 
-const SELINUX_TYPES: readonly (string | undefined)[] = [undefined, '', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t'];
+const SELINUX_TYPES: readonly (string | undefined)[] = [
+  undefined,
+  '',
+  'container_t',
+  'container_init_t',
+  'container_kvm_t',
+  'container_engine_t',
+];
 
 /** The restricted profile's violations of a workload's pod template, as lines that name the object and the field. */
 export function restrictedProblems(workload: Manifest): string[] {
-  return restrictedViolations(workload.spec?.template?.spec ?? {}, 'spec.template.spec').map(v =>
-    `${describeObject(workload)}: ${v.path}: ${v.message} (Pod Security Standard "restricted", ${v.control})`);
+  return restrictedViolations(workload.spec?.template?.spec ?? {}, 'spec.template.spec').map(
+    v => `${describeObject(workload)}: ${v.path}: ${v.message} (Pod Security Standard "restricted", ${v.control})`,
+  );
 }
 
 /** Every violation of the restricted profile in a pod spec; `at` prefixes the paths (such as `spec.template.spec`). */
 export function restrictedViolations(pod: any, at: string = 'spec'): PodSecurityViolation[] {
   const violations: PodSecurityViolation[] = [];
-  const add = (control: string, path: string, message: string) => violations.push({ control, path: `${at}.${path}`, message });
+  const add = (control: string, path: string, message: string) =>
+    violations.push({ control, path: `${at}.${path}`, message });
   const podContext = pod.securityContext ?? {};
 
   for (const field of ['hostNetwork', 'hostPID', 'hostIPC'] as const) {
@@ -100,7 +122,11 @@ export function restrictedViolations(pod: any, at: string = 'spec'): PodSecurity
     }
     const seccomp = context.seccompProfile?.type ?? podContext.seccompProfile?.type;
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') {
-      add('Seccomp', `${path}.securityContext.seccompProfile.type`, 'must be RuntimeDefault or Localhost, here or on the pod');
+      add(
+        'Seccomp',
+        `${path}.securityContext.seccompProfile.type`,
+        'must be RuntimeDefault or Localhost, here or on the pod',
+      );
     }
     const capabilities = context.capabilities ?? {};
     if (!(capabilities.drop ?? []).includes('ALL')) {
@@ -108,7 +134,11 @@ export function restrictedViolations(pod: any, at: string = 'spec'): PodSecurity
     }
     (capabilities.add ?? []).forEach((capability: string, c: number) => {
       if (capability !== ADDABLE_CAPABILITY) {
-        add('Capabilities', `${path}.securityContext.capabilities.add[${c}]`, `may only add ${ADDABLE_CAPABILITY}, not ${capability}`);
+        add(
+          'Capabilities',
+          `${path}.securityContext.capabilities.add[${c}]`,
+          `may only add ${ADDABLE_CAPABILITY}, not ${capability}`,
+        );
       }
     });
   }
@@ -132,7 +162,11 @@ function checkContext(context: any, path: string, add: (control: string, path: s
   const seLinux = context.seLinuxOptions;
   if (seLinux !== undefined) {
     if (!SELINUX_TYPES.includes(seLinux.type)) {
-      add('SELinux', `${path}.seLinuxOptions.type`, `must be unset or one of ${SELINUX_TYPES.filter(Boolean).join(', ')}`);
+      add(
+        'SELinux',
+        `${path}.seLinuxOptions.type`,
+        `must be unset or one of ${SELINUX_TYPES.filter(Boolean).join(', ')}`,
+      );
     }
     for (const field of ['user', 'role']) {
       if (seLinux[field]) {

@@ -34,7 +34,10 @@ export function pointerToPath(pointer: string): string {
   if (pointer === '') {
     return '';
   }
-  return pointer.slice(1).split('/').map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+  return pointer
+    .slice(1)
+    .split('/')
+    .map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce((out, key) => (/^\d+$/.test(key) ? `${out}[${key}]` : out ? `${out}.${key}` : key), '');
 }
 
@@ -65,9 +68,10 @@ export function problemsFromAjvErrors(errors: readonly ErrorObject[] | null | un
         problems.push({ path, message: `must be one of ${error.params.allowedValues.map(String).join(', ')}` });
         break;
       case 'oneOf': {
-        const types = all.filter(e => isAlternative(e) && e.instancePath === error.instancePath)
+        const types = all
+          .filter(e => isAlternative(e) && e.instancePath === error.instancePath)
           .map(e => e.params.type);
-        const message = types.length > 0 ? `must be ${types.join(' or ')}` : error.message ?? 'invalid';
+        const message = types.length > 0 ? `must be ${types.join(' or ')}` : (error.message ?? 'invalid');
         problems.push({ path, message });
         break;
       }

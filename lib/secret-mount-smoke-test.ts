@@ -58,11 +58,13 @@ for check in "$@"; do
   case "$check" in
     file:*)
       f="\${check#file:}"
-      if [ -s "$MOUNT/$f" ]; then echo "ok: file $f"; else echo "MISSING: file $f is absent or empty in $MOUNT"; missing=1; fi ;;
+      if [ -s "$MOUNT/$f" ]; then echo "ok: file $f"
+      else echo "MISSING: file $f is absent or empty in $MOUNT"; missing=1; fi ;;
     key:*)
       spec="\${check#key:}"; var="\${spec##*:}"; ref="\${spec%:*}"
       eval "value=\\\${$var}"
-      if [ -n "$value" ]; then echo "ok: synced Secret key $ref"; else echo "MISSING: synced Secret key $ref"; missing=1; fi ;;
+      if [ -n "$value" ]; then echo "ok: synced Secret key $ref"
+      else echo "MISSING: synced Secret key $ref"; missing=1; fi ;;
   esac
 done
 if [ "$missing" -ne 0 ]; then echo "smoke test failed"; exit 1; fi
@@ -114,31 +116,42 @@ export class SecretMountSmokeTest extends Construct {
             runAsGroup: 65534,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          containers: [{
-            name: 'check',
-            image: props.image ?? DEFAULT_SMOKE_TEST_IMAGE,
-            imagePullPolicy: 'IfNotPresent',
-            command: ['sh', '-c', SMOKE_TEST_SCRIPT, 'smoke-test', ...checks],
-            env,
-            resources: {
-              requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
-              limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') },
+          containers: [
+            {
+              name: 'check',
+              image: props.image ?? DEFAULT_SMOKE_TEST_IMAGE,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sh', '-c', SMOKE_TEST_SCRIPT, 'smoke-test', ...checks],
+              env,
+              resources: {
+                requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
+                limits: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('32Mi') },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [{ name: 'secrets-store', mountPath: props.mountPath, readOnly: true }],
             },
-            securityContext: {
-              allowPrivilegeEscalation: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ['ALL'] },
+          ],
+          volumes: [
+            {
+              name: 'secrets-store',
+              csi: {
+                driver: SECRETS_STORE_CSI_DRIVER,
+                readOnly: true,
+                volumeAttributes: { secretProviderClass: spc.name },
+              },
             },
-            volumeMounts: [{ name: 'secrets-store', mountPath: props.mountPath, readOnly: true }],
-          }],
-          volumes: [{
-            name: 'secrets-store',
-            csi: { driver: SECRETS_STORE_CSI_DRIVER, readOnly: true, volumeAttributes: { secretProviderClass: spc.name } },
-          }],
+          ],
         },
       },
     };
-    const hash = createHash('sha256').update(JSON.stringify(k8s.toJson_JobSpec(spec))).digest('hex').slice(0, 8);
+    const hash = createHash('sha256')
+      .update(JSON.stringify(k8s.toJson_JobSpec(spec)))
+      .digest('hex')
+      .slice(0, 8);
     // The name becomes the pods' job-name label: at most 63 characters, no dots, alphanumeric at both ends.
     const prefix = (props.namePrefix ?? `${spc.name}-smoke-test`).replace(/\./g, '-').slice(0, 54).replace(/-+$/, '');
     this.name = `${prefix}-${hash}`;
@@ -148,9 +161,10 @@ export class SecretMountSmokeTest extends Construct {
         name: this.name,
         namespace: props.namespace,
         labels: { 'app.kubernetes.io/name': 'secret-mount-smoke-test', 'app.kubernetes.io/part-of': 'coder' },
-        annotations: (props.argoCdPostSyncHook ?? true)
-          ? { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' }
-          : undefined,
+        annotations:
+          (props.argoCdPostSyncHook ?? true)
+            ? { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' }
+            : undefined,
       },
       spec,
     });

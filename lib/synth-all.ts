@@ -36,7 +36,8 @@ export interface SynthAllResult {
 
 /**
  * Renders every environment of `envDir` into `<outdir>/manifests/<name>/`, its AWS side into `<outdir>/aws/<name>/`
- * and the Argo CD objects into `<outdir>/argocd/`. Everything is rendered into a staging folder first and swapped into `outdir` in one rename, so
+ * and the Argo CD objects into `<outdir>/argocd/`. Everything is rendered into a staging folder first and swapped
+ * into `outdir` in one rename, so
  * that an invalid environment file or a failing synth leaves every output folder exactly as it was.
  */
 export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
@@ -68,7 +69,9 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
         ...environmentWarnings(environment.config).map(w => `${environment.file}: ${w.path}: ${w.message}`),
         ...awsOutputWarnings(awsFiles).map(w => `${environment.file}: ${w}`),
       ];
-      return [{ name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings }];
+      return [
+        { name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings },
+      ];
     });
     if (failures.length > 0) {
       throw new EnvironmentSetError(failures);

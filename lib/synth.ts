@@ -45,7 +45,11 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
   const keep = [options.envFile, process.cwd()];
-  for (const dir of [options.outdir, options.awsOutdir, ...(options.stagingDir === undefined ? [] : [options.stagingDir])]) {
+  for (const dir of [
+    options.outdir,
+    options.awsOutdir,
+    ...(options.stagingDir === undefined ? [] : [options.stagingDir]),
+  ]) {
     assertReplaceable(dir, keep);
   }
   // Rendering beside the outputs lets the publish rename the results into place rather than copy them.
@@ -60,10 +64,20 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
     const awsFiles = awsOutputFiles(config, charts.coder);
     warnings.push(...awsOutputWarnings(awsFiles).map(w => `${options.envFile}: ${w}`));
     writeAwsOutputFiles(awsStaging, awsFiles);
-    publishDirectories([{ source: staging, dest: options.outdir }, { source: awsStaging, dest: options.awsOutdir }], keep);
+    publishDirectories(
+      [
+        { source: staging, dest: options.outdir },
+        { source: awsStaging, dest: options.awsOutdir },
+      ],
+      keep,
+    );
     const files = [
-      ...readdirSync(options.outdir).sort().map(file => join(options.outdir, file)),
-      ...readdirSync(options.awsOutdir).sort().map(file => join(options.awsOutdir, file)),
+      ...readdirSync(options.outdir)
+        .sort()
+        .map(file => join(options.outdir, file)),
+      ...readdirSync(options.awsOutdir)
+        .sort()
+        .map(file => join(options.awsOutdir, file)),
     ];
     return { files, warnings };
   } finally {
@@ -85,7 +99,10 @@ export function renderEnvironment(config: EnvironmentConfig, outdir: string, env
   const { app, charts } = environmentApp(config, outdir);
   const problems = validationProblems(app);
   if (problems.length > 0) {
-    throw new ConfigError(envFile, problems.map(message => ({ path: '', message })));
+    throw new ConfigError(
+      envFile,
+      problems.map(message => ({ path: '', message })),
+    );
   }
   app.synth();
   return charts;
@@ -117,7 +134,9 @@ export function runSynth(options: SynthOptions): number {
   } catch (err) {
     // A problem of the environment file names the file and the field; anything else (a folder that cannot be
     // written, say) is not the file's fault and says so in its own words.
-    console.error(err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      err instanceof ConfigError ? err.message : `error: ${err instanceof Error ? err.message : String(err)}`,
+    );
     console.error(`synth failed; ${options.outdir}/ and ${options.awsOutdir}/ were left unchanged`);
     return 1;
   }

@@ -3,7 +3,14 @@ import { Construct } from 'constructs';
 
 /** The verbs Coder's chart grants on each workspace resource. */
 export const WORKSPACE_VERBS: readonly string[] = [
-  'create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch',
+  'create',
+  'delete',
+  'deletecollection',
+  'get',
+  'list',
+  'patch',
+  'update',
+  'watch',
 ];
 
 /** Name of the Role, as Coder's chart names it. */

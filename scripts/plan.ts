@@ -28,17 +28,27 @@ function main(): number {
       if (start < 0 || end < start) {
         throw new Error(`README.md: the markers ${README_BEGIN} and ${README_END} are missing`);
       }
-      const block = `${README_BEGIN}\n${renderMermaid(entries.map(e => e.object), options)}${README_END}`;
+      const block = `${README_BEGIN}\n${renderMermaid(
+        entries.map(e => e.object),
+        options,
+      )}${README_END}`;
       writeFileSync('README.md', readme.slice(0, start) + block + readme.slice(end + README_END.length));
       console.log('updated the flowchart in README.md');
     } else if (process.argv.includes('--mermaid')) {
-      process.stdout.write(renderMermaid(entries.map(e => e.object), options));
+      process.stdout.write(
+        renderMermaid(
+          entries.map(e => e.object),
+          options,
+        ),
+      );
     } else {
       process.stdout.write(renderPlan(`Plan for ${envFile}`, entries, options));
     }
     return 0;
   } catch (err) {
-    console.error(err instanceof ConfigError ? err.message : `${envFile}: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      err instanceof ConfigError ? err.message : `${envFile}: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });

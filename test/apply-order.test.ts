@@ -7,9 +7,12 @@ import { readManifestDir, ROOT } from './support';
 /** Every committed folder a user applies, with the environment file it was rendered from. */
 const FOLDERS: [folder: string, envFile: string][] = [
   ['dist', 'environments/example.yaml'],
-  ...readdirSync(join(ROOT, 'environments')).filter(f => f.endsWith('.yaml')).sort()
+  ...readdirSync(join(ROOT, 'environments'))
+    .filter(f => f.endsWith('.yaml'))
+    .sort()
     .map((f): [string, string] => [
-      `${ENVIRONMENTS_OUTDIR}/${MANIFESTS_SUBDIR}/${f.replace(/\.yaml$/, '')}`, `environments/${f}`,
+      `${ENVIRONMENTS_OUTDIR}/${MANIFESTS_SUBDIR}/${f.replace(/\.yaml$/, '')}`,
+      `environments/${f}`,
     ]),
 ];
 
@@ -18,12 +21,21 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'
 
 /** What the managed add-on (and every cluster) provides: core, apps, batch and RBAC kinds, and the driver's CRD. */
 const AVAILABLE_API_VERSIONS = new Set([
-  'v1', 'apps/v1', 'batch/v1', 'rbac.authorization.k8s.io/v1', 'secrets-store.csi.x-k8s.io/v1',
+  'v1',
+  'apps/v1',
+  'batch/v1',
+  'rbac.authorization.k8s.io/v1',
+  'secrets-store.csi.x-k8s.io/v1',
 ]);
 
 /** What the Coder pod needs before it is created. */
 const PREREQUISITES = [
-  'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'SecretProviderClass',
+  'ServiceAccount',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'Role',
+  'RoleBinding',
+  'SecretProviderClass',
 ];
 
 /** Namespaces the environment declares pre-existing (`create: false`): they need not be created first. */
@@ -72,16 +84,28 @@ describe.each(FOLDERS)('kubectl apply -f %s (rendered from %s)', (folder, envFil
     const pod = deployment.spec.template.spec;
     const volume = pod.volumes.find((v: any) => v.csi);
     const namespace = deployment.metadata.namespace;
-    expect(objects.some(o => o.kind === 'ServiceAccount' && o.metadata.name === pod.serviceAccountName
-      && o.metadata.namespace === namespace)).toBe(true);
-    expect(objects.some(o => o.kind === 'SecretProviderClass'
-      && o.metadata.name === volume.csi.volumeAttributes.secretProviderClass && o.metadata.namespace === namespace))
-      .toBe(true);
+    expect(
+      objects.some(
+        o =>
+          o.kind === 'ServiceAccount' &&
+          o.metadata.name === pod.serviceAccountName &&
+          o.metadata.namespace === namespace,
+      ),
+    ).toBe(true);
+    expect(
+      objects.some(
+        o =>
+          o.kind === 'SecretProviderClass' &&
+          o.metadata.name === volume.csi.volumeAttributes.secretProviderClass &&
+          o.metadata.namespace === namespace,
+      ),
+    ).toBe(true);
   });
 
   test('needs no kind beyond core, apps, batch, RBAC and the SecretProviderClass the add-on installs', () => {
     expect(objects.map(o => o.apiVersion).filter(v => !AVAILABLE_API_VERSIONS.has(v))).toEqual([]);
-    expect(objects.filter(o => o.apiVersion === 'secrets-store.csi.x-k8s.io/v1').map(o => o.kind))
-      .toEqual(['SecretProviderClass']);
+    expect(objects.filter(o => o.apiVersion === 'secrets-store.csi.x-k8s.io/v1').map(o => o.kind)).toEqual([
+      'SecretProviderClass',
+    ]);
   });
 });

@@ -20,7 +20,7 @@ const application = (objects: Manifest[], name: string) =>
   objects.find(o => o.kind === 'Application' && o.metadata.name === name)!;
 
 describe('Argo CD Application per environment', () => {
-  test('example: syncs its folder to Argo CD\'s own cluster, pruning and self-healing, without CreateNamespace', () => {
+  test("example: syncs its folder to Argo CD's own cluster, pruning and self-healing, without CreateNamespace", () => {
     const app = application(argoCdObjects(), 'coder-example');
     expect(app.metadata.namespace).toBe('argocd');
     expect(app.spec).toEqual({
@@ -47,7 +47,7 @@ describe('Argo CD Application per environment', () => {
     });
   });
 
-  test('points at a folder that exists in this repository and holds only that environment\'s manifests', () => {
+  test("points at a folder that exists in this repository and holds only that environment's manifests", () => {
     for (const app of argoCdObjects().filter(o => o.kind === 'Application')) {
       const folder = join(ROOT, app.spec.source.path);
       expect(existsSync(folder)).toBe(true);
@@ -60,26 +60,40 @@ describe('Argo CD Application per environment', () => {
   test('lives where neither kubectl apply -f nor -R of an environment folder picks it up', () => {
     for (const name of readdirSync(join(ROOT, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR))) {
       const folder = join(ROOT, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR, name);
-      expect(readManifestDir(folder, { recursive: true }).filter(e => e.object.apiVersion.startsWith('argoproj.io/')))
-        .toEqual([]);
+      expect(
+        readManifestDir(folder, { recursive: true }).filter(e => e.object.apiVersion.startsWith('argoproj.io/')),
+      ).toEqual([]);
     }
-    expect(readdirSync(join(ROOT, ENVIRONMENTS_OUTDIR, ARGOCD_SUBDIR)).sort())
-      .toEqual(['applications', 'applicationset.k8s.yaml']);
+    expect(readdirSync(join(ROOT, ENVIRONMENTS_OUTDIR, ARGOCD_SUBDIR)).sort()).toEqual([
+      'applications',
+      'applicationset.k8s.yaml',
+    ]);
   });
 
   test('an environment without argocd settings gets no Application; none at all writes no Argo CD file', () => {
-    const plain = { name: 'plain', file: 'plain.yaml', config: exampleConfig(raw => { delete raw.argocd; }) };
+    const plain = {
+      name: 'plain',
+      file: 'plain.yaml',
+      config: exampleConfig(raw => {
+        delete raw.argocd;
+      }),
+    };
     expect(argoCdObjects([plain])).toEqual([]);
     expect(writeArgoCdOutputs([plain], tempDir())).toEqual([]);
   });
 
   test('refuses a destination with both or neither of server and name', () => {
     const props = { name: 'x', repoURL: 'https://git.example.com/x.git', path: 'dist-envs/manifests/x' };
-    expect(() => new ArgoCdApplication(Testing.chart(), 'A', { ...props, destination: { namespace: 'coder' } }))
-      .toThrow(/exactly one of server and name/);
-    expect(() => new ArgoCdApplication(Testing.chart(), 'B', {
-      ...props, destination: { namespace: 'coder', server: 'https://k', name: 'k' },
-    })).toThrow(/exactly one of server and name/);
+    expect(
+      () => new ArgoCdApplication(Testing.chart(), 'A', { ...props, destination: { namespace: 'coder' } }),
+    ).toThrow(/exactly one of server and name/);
+    expect(
+      () =>
+        new ArgoCdApplication(Testing.chart(), 'B', {
+          ...props,
+          destination: { namespace: 'coder', server: 'https://k', name: 'k' },
+        }),
+    ).toThrow(/exactly one of server and name/);
   });
 });
 
@@ -94,7 +108,14 @@ describe('Argo CD ApplicationSet for the fleet', () => {
     expect(elements.map(e => e.environment)).toEqual(['example', 'staging']);
     for (const element of elements) {
       expect(Object.keys(element).sort()).toEqual([
-        'clusterName', 'createNamespace', 'environment', 'namespace', 'path', 'project', 'repoURL', 'server',
+        'clusterName',
+        'createNamespace',
+        'environment',
+        'namespace',
+        'path',
+        'project',
+        'repoURL',
+        'server',
         'targetRevision',
       ]);
     }
@@ -130,8 +151,9 @@ describe('Argo CD ApplicationSet for the fleet', () => {
     expect(patch).toContain('{{- if .server }}');
     expect(patch).toContain('server: {{ .server | quote }}');
     expect(patch).toContain('name: {{ .clusterName | quote }}');
-    expect(patch)
-      .toMatch(/{{- if \.createNamespace }}\n {2}syncPolicy:\n {4}syncOptions:\n {6}- CreateNamespace=true\n/);
+    expect(patch).toMatch(
+      /{{- if \.createNamespace }}\n {2}syncPolicy:\n {4}syncOptions:\n {6}- CreateNamespace=true\n/,
+    );
   });
 
   test('groups environments by the namespace Argo CD runs in, one ApplicationSet each', () => {
@@ -140,7 +162,11 @@ describe('Argo CD ApplicationSet for the fleet', () => {
     const argocd = { ...staging.config.argocd!, namespace: 'gitops' };
     environments[1] = { ...staging, config: { ...staging.config, argocd } };
     const sets = argoCdObjects(environments).filter(o => o.kind === 'ApplicationSet');
-    expect(sets.map(s => [s.metadata.namespace, s.spec.generators[0].list.elements.map((e: any) => e.environment)]))
-      .toEqual([['argocd', ['example']], ['gitops', ['staging']]]);
+    expect(
+      sets.map(s => [s.metadata.namespace, s.spec.generators[0].list.elements.map((e: any) => e.environment)]),
+    ).toEqual([
+      ['argocd', ['example']],
+      ['gitops', ['staging']],
+    ]);
   });
 });

@@ -1,14 +1,20 @@
 import { readdirSync } from 'fs';
 import { join } from 'path';
 import {
-  HOOK_ANNOTATION, isCustomResource, SKIP_DRY_RUN_ON_MISSING_RESOURCE, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
+  HOOK_ANNOTATION,
+  isCustomResource,
+  SKIP_DRY_RUN_ON_MISSING_RESOURCE,
+  SYNC_OPTIONS_ANNOTATION,
+  SYNC_WAVE_ANNOTATION,
   syncWaveOf,
 } from '../lib/argocd-sync-waves';
 import { loadEnvironment } from '../lib/environment-config';
 import { exampleConfig, find, Manifest, ROOT, synthObjects } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
-const environmentFiles = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).sort();
+const environmentFiles = readdirSync(ENV_DIR)
+  .filter(f => f.endsWith('.yaml'))
+  .sort();
 
 const waveOf = (object: Manifest): number => Number(object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
 
@@ -38,31 +44,37 @@ describe('Argo CD sync waves', () => {
     });
   });
 
-  test.each(environmentFiles)('%s: every object but the smoke test hook has a wave, never decreasing in apply order', file => {
-    const objects = synthObjects(loadEnvironment(join(ENV_DIR, file))).filter(o => o.kind !== 'Job');
-    for (const object of objects) {
-      expect(Number.isInteger(waveOf(object))).toBe(true);
-    }
-    const waves = objects.map(waveOf);
-    expect(waves).toEqual([...waves].sort((a, b) => a - b));
-  });
+  test.each(environmentFiles)(
+    '%s: every object but the smoke test hook has a wave, never decreasing in apply order',
+    file => {
+      const objects = synthObjects(loadEnvironment(join(ENV_DIR, file))).filter(o => o.kind !== 'Job');
+      for (const object of objects) {
+        expect(Number.isInteger(waveOf(object))).toBe(true);
+      }
+      const waves = objects.map(waveOf);
+      expect(waves).toEqual([...waves].sort((a, b) => a - b));
+    },
+  );
 
-  test.each(environmentFiles)('%s: no hook but the smoke test Job, and only custom resources skip the dry run', file => {
-    for (const object of synthObjects(loadEnvironment(join(ENV_DIR, file)))) {
-      const annotations = object.metadata.annotations ?? {};
-      if (object.kind === 'Job') {
-        expect(annotations[HOOK_ANNOTATION]).toBe('PostSync');
-        expect(annotations[SYNC_WAVE_ANNOTATION]).toBeUndefined();
-        continue;
+  test.each(environmentFiles)(
+    '%s: no hook but the smoke test Job, and only custom resources skip the dry run',
+    file => {
+      for (const object of synthObjects(loadEnvironment(join(ENV_DIR, file)))) {
+        const annotations = object.metadata.annotations ?? {};
+        if (object.kind === 'Job') {
+          expect(annotations[HOOK_ANNOTATION]).toBe('PostSync');
+          expect(annotations[SYNC_WAVE_ANNOTATION]).toBeUndefined();
+          continue;
+        }
+        expect(annotations[HOOK_ANNOTATION]).toBeUndefined();
+        if (object.kind === 'SecretProviderClass') {
+          expect(annotations[SYNC_OPTIONS_ANNOTATION]).toBe(SKIP_DRY_RUN_ON_MISSING_RESOURCE);
+        } else {
+          expect(annotations[SYNC_OPTIONS_ANNOTATION]).toBeUndefined();
+        }
       }
-      expect(annotations[HOOK_ANNOTATION]).toBeUndefined();
-      if (object.kind === 'SecretProviderClass') {
-        expect(annotations[SYNC_OPTIONS_ANNOTATION]).toBe(SKIP_DRY_RUN_ON_MISSING_RESOURCE);
-      } else {
-        expect(annotations[SYNC_OPTIONS_ANNOTATION]).toBeUndefined();
-      }
-    }
-  });
+    },
+  );
 
   test('keeps the annotations an object already had', () => {
     const objects = synthObjects(exampleConfig());

@@ -16,10 +16,14 @@ describe('parseRoleArn', () => {
 
 describe('regional ARNs', () => {
   test('a secret ARN and a KMS key ARN give their partition, region and account', () => {
-    expect(parseSecretArn('arn:aws:secretsmanager:eu-west-1:111122223333:secret:a/b-AbCdEf'))
-      .toEqual({ partition: 'aws', region: 'eu-west-1', accountId: '111122223333' });
-    expect(parseKmsKeyArn('arn:aws-us-gov:kms:us-gov-east-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef'))
-      .toEqual({ partition: 'aws-us-gov', region: 'us-gov-east-1', accountId: '111122223333' });
+    expect(parseSecretArn('arn:aws:secretsmanager:eu-west-1:111122223333:secret:a/b-AbCdEf')).toEqual({
+      partition: 'aws',
+      region: 'eu-west-1',
+      accountId: '111122223333',
+    });
+    expect(
+      parseKmsKeyArn('arn:aws-us-gov:kms:us-gov-east-1:111122223333:key/mrk-0123456789abcdef0123456789abcdef'),
+    ).toEqual({ partition: 'aws-us-gov', region: 'us-gov-east-1', accountId: '111122223333' });
   });
 
   test('an SSM parameter ARN is not a secret ARN, and a KMS alias is not a key', () => {
@@ -28,10 +32,12 @@ describe('regional ARNs', () => {
   });
 
   test('a secret known by name matches exactly its own six-character suffix', () => {
-    expect(secretArnPattern('aws', 'us-east-1', '111122223333', 'coder/db'))
-      .toBe('arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/db-??????');
-    expect(parameterArn('aws', 'us-east-1', '111122223333', '/coder/db'))
-      .toBe('arn:aws:ssm:us-east-1:111122223333:parameter/coder/db');
+    expect(secretArnPattern('aws', 'us-east-1', '111122223333', 'coder/db')).toBe(
+      'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/db-??????',
+    );
+    expect(parameterArn('aws', 'us-east-1', '111122223333', '/coder/db')).toBe(
+      'arn:aws:ssm:us-east-1:111122223333:parameter/coder/db',
+    );
   });
 });
 
@@ -47,8 +53,10 @@ describe('parseOidcIssuer', () => {
       id: '0123456789ABCDEF0123456789ABCDEF',
     });
     expect(issuerUrl(withScheme!)).toBe('https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF');
-    expect(oidcProviderArn('aws', '111122223333', withScheme!)).toBe('arn:aws:iam::111122223333:oidc-provider/'
-      + 'oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF');
+    expect(oidcProviderArn('aws', '111122223333', withScheme!)).toBe(
+      'arn:aws:iam::111122223333:oidc-provider/' +
+        'oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF',
+    );
   });
 
   test.each([

@@ -8,45 +8,52 @@ const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXA
 const ROLE_ARN = 'arn:aws:iam::111122223333:role/coder-secrets-reader';
 const KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-
-describe('the example environment\'s AWS side', () => {
+describe("the example environment's AWS side", () => {
   const { aws } = synthAll(exampleConfig());
 
   test('writes the policies, the add-on values and the summary, and no Pod Identity association', () => {
-    expect(Object.keys(aws).sort()).toEqual(
-      ['addon-configuration.json', 'permissions-policy.json', 'summary.json', 'trust-policy.json']);
+    expect(Object.keys(aws).sort()).toEqual([
+      'addon-configuration.json',
+      'permissions-policy.json',
+      'summary.json',
+      'trust-policy.json',
+    ]);
   });
 
-  test('the trust policy admits only coder:coder through the cluster\'s OIDC provider', () => {
+  test("the trust policy admits only coder:coder through the cluster's OIDC provider", () => {
     expect(aws[AWS_FILES.trustPolicy]).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AssumeFromServiceAccount',
-        Effect: 'Allow',
-        Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` },
-        Action: ['sts:AssumeRoleWithWebIdentity'],
-        Condition: {
-          StringEquals: {
-            [`${ISSUER}:sub`]: 'system:serviceaccount:coder:coder',
-            [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+      Statement: [
+        {
+          Sid: 'AssumeFromServiceAccount',
+          Effect: 'Allow',
+          Principal: { Federated: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}` },
+          Action: ['sts:AssumeRoleWithWebIdentity'],
+          Condition: {
+            StringEquals: {
+              [`${ISSUER}:sub`]: 'system:serviceaccount:coder:coder',
+              [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+            },
           },
         },
-      }],
+      ],
     });
   });
 
   test('the permissions policy reads exactly the two configured secrets and nothing else', () => {
     expect(aws[AWS_FILES.permissionsPolicy]).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'ReadSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: [
-          'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/postgres-connection-url-??????',
-          'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/github-oauth-??????',
-        ],
-      }],
+      Statement: [
+        {
+          Sid: 'ReadSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: [
+            'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/postgres-connection-url-??????',
+            'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/github-oauth-??????',
+          ],
+        },
+      ],
     });
   });
 
@@ -80,7 +87,7 @@ describe('the example environment\'s AWS side', () => {
   });
 });
 
-describe('the trust policy\'s sub', () => {
+describe("the trust policy's sub", () => {
   /** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so that every run tries the same names. */
   function random(seed: number): () => number {
     let state = seed;
@@ -109,7 +116,10 @@ describe('the trust policy\'s sub', () => {
   /** A DNS-1123 subdomain of one to four labels, at most 253 characters. */
   function dnsSubdomain(): string {
     const labels = Array.from({ length: 1 + Math.floor(next() * 4) }, () => dnsLabel(63));
-    return labels.join('.').slice(0, 253).replace(/[-.]+$/, '');
+    return labels
+      .join('.')
+      .slice(0, 253)
+      .replace(/[-.]+$/, '');
   }
 
   const cases: [string, string][] = [
@@ -133,8 +143,9 @@ describe('the trust policy\'s sub', () => {
     const sa = find(objects, 'ServiceAccount');
     expect(sa.metadata).toMatchObject({ name, namespace });
     expect(find(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe(sa.metadata.name);
-    expect(aws[AWS_FILES.trustPolicy].Statement[0].Condition.StringEquals[`${ISSUER}:sub`])
-      .toBe(`system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`);
+    expect(aws[AWS_FILES.trustPolicy].Statement[0].Condition.StringEquals[`${ISSUER}:sub`]).toBe(
+      `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
+    );
     expect(aws[AWS_FILES.summary].serviceAccount).toEqual({ namespace: sa.metadata.namespace, name: sa.metadata.name });
   });
 });
@@ -145,12 +156,14 @@ describe('Pod Identity mode', () => {
   test('the trust policy trusts pods.eks.amazonaws.com to assume the role and tag the session', () => {
     expect(aws[AWS_FILES.trustPolicy]).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AssumeFromPodIdentity',
-        Effect: 'Allow',
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-      }],
+      Statement: [
+        {
+          Sid: 'AssumeFromPodIdentity',
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+      ],
     });
   });
 
@@ -184,19 +197,25 @@ describe('every generated policy', () => {
   const variants: [string, EnvironmentConfig][] = [
     ['the example', exampleConfig()],
     ['Pod Identity', podIdentityConfig()],
-    ['parameters, an ARN, failover and a customer-managed key', exampleConfig(raw => {
-      raw.kmsKeyArn = KEY;
-      raw.secretProviderClass.failoverRegion = 'us-west-2';
-      raw.secrets.push(
-        { objectName: '/coder/license', objectType: 'ssmparameter', objectAlias: 'license' },
-        { objectName: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/tls-AbCdEf', objectAlias: 'tls' },
-      );
-    })],
-    ['the China partition', exampleConfig(raw => {
-      raw.cluster.region = 'cn-north-1';
-      raw.cluster.oidcIssuer = 'https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF';
-      raw.serviceAccount.roleArn = 'arn:aws-cn:iam::111122223333:role/coder-secrets-reader';
-    })],
+    [
+      'parameters, an ARN, failover and a customer-managed key',
+      exampleConfig(raw => {
+        raw.kmsKeyArn = KEY;
+        raw.secretProviderClass.failoverRegion = 'us-west-2';
+        raw.secrets.push(
+          { objectName: '/coder/license', objectType: 'ssmparameter', objectAlias: 'license' },
+          { objectName: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/tls-AbCdEf', objectAlias: 'tls' },
+        );
+      }),
+    ],
+    [
+      'the China partition',
+      exampleConfig(raw => {
+        raw.cluster.region = 'cn-north-1';
+        raw.cluster.oidcIssuer = 'https://oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF';
+        raw.serviceAccount.roleArn = 'arn:aws-cn:iam::111122223333:role/coder-secrets-reader';
+      }),
+    ],
   ];
 
   test.each(variants)('%s: is a valid policy document with no "*" resource', (_, config) => {
@@ -213,8 +232,9 @@ describe('every generated policy', () => {
 
   test('in the China partition every ARN says aws-cn', () => {
     const { aws } = synthAll(variants[3][1]);
-    expect(aws[AWS_FILES.trustPolicy].Statement[0].Principal.Federated)
-      .toMatch(/^arn:aws-cn:iam::111122223333:oidc-provider\//);
+    expect(aws[AWS_FILES.trustPolicy].Statement[0].Principal.Federated).toMatch(
+      /^arn:aws-cn:iam::111122223333:oidc-provider\//,
+    );
     for (const resource of aws[AWS_FILES.permissionsPolicy].Statement[0].Resource) {
       expect(resource).toMatch(/^arn:aws-cn:secretsmanager:cn-north-1:/);
     }
@@ -222,8 +242,11 @@ describe('every generated policy', () => {
 
   test('with parameters, failover and a key: each object in both regions, kms:Decrypt through both services', () => {
     const policy = synthAll(variants[2][1]).aws[AWS_FILES.permissionsPolicy];
-    expect(policy.Statement.map((s: any) => s.Sid))
-      .toEqual(['ReadSecrets', 'ReadParameters', 'DecryptThroughSecretStores']);
+    expect(policy.Statement.map((s: any) => s.Sid)).toEqual([
+      'ReadSecrets',
+      'ReadParameters',
+      'DecryptThroughSecretStores',
+    ]);
     expect(policy.Statement[0].Resource).toEqual([
       'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/postgres-connection-url-??????',
       'arn:aws:secretsmanager:us-west-2:111122223333:secret:coder/postgres-connection-url-??????',
@@ -245,16 +268,19 @@ describe('every generated policy', () => {
 });
 
 describe('ascpAddonConfiguration', () => {
-  test('leaves rotation to the driver\'s default when it is off', () => {
-    expect(ascpAddonConfiguration({ syncSecret: true }))
-      .toEqual({ 'secrets-store-csi-driver': { syncSecret: { enabled: true } } });
+  test("leaves rotation to the driver's default when it is off", () => {
+    expect(ascpAddonConfiguration({ syncSecret: true })).toEqual({
+      'secrets-store-csi-driver': { syncSecret: { enabled: true } },
+    });
   });
 
   test('follows the environment: no env-consumed secret, no sync; rotation with its interval', () => {
     // With IAM database authentication the URL holds no password and may be a plain setting.
     const config = exampleConfig(raw => {
       delete raw.secrets[0].env;
-      raw.secrets[1].jmesPath.forEach((entry: any) => { delete entry.env; });
+      raw.secrets[1].jmesPath.forEach((entry: any) => {
+        delete entry.env;
+      });
       raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
       raw.coder.env.CODER_PG_CONNECTION_URL = 'postgres://coder@db.example.com:5432/coder';
       raw.csiDriver.rotation = { enabled: true, pollInterval: '30s' };

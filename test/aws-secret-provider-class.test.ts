@@ -48,8 +48,11 @@ describe('AwsSecretProviderClass', () => {
   test('quotes what a YAML 1.1 parser, as ASCP uses, would not read as a string', () => {
     const chart = Testing.chart();
     new AwsSecretProviderClass(chart, 'Spc', {
-      name: 's', region: 'us-east-1',
-      objects: [{ objectName: 'app/json', objectType: 'secretsmanager', jmesPath: [{ path: 'on', objectAlias: 'yes' }] }],
+      name: 's',
+      region: 'us-east-1',
+      objects: [
+        { objectName: 'app/json', objectType: 'secretsmanager', jmesPath: [{ path: 'on', objectAlias: 'yes' }] },
+      ],
     });
     const [manifest] = Testing.synth(chart);
     expect(manifest.spec.parameters.objects).toContain('- path: "on"\n      objectAlias: "yes"');
@@ -58,11 +61,19 @@ describe('AwsSecretProviderClass', () => {
   test('every parameter is a string, usePodIdentity included', () => {
     const chart = Testing.chart();
     new AwsSecretProviderClass(chart, 'Spc', {
-      name: 's', region: 'us-east-1', failoverRegion: 'us-west-2', pathTranslation: '-', usePodIdentity: true,
+      name: 's',
+      region: 'us-east-1',
+      failoverRegion: 'us-west-2',
+      pathTranslation: '-',
+      usePodIdentity: true,
       objects: [{ objectName: 'x', objectType: 'ssmparameter' }],
     });
     const [manifest] = Testing.synth(chart);
-    expect(manifest.spec.parameters).toMatchObject({ usePodIdentity: 'true', failoverRegion: 'us-west-2', pathTranslation: '-' });
+    expect(manifest.spec.parameters).toMatchObject({
+      usePodIdentity: 'true',
+      failoverRegion: 'us-west-2',
+      pathTranslation: '-',
+    });
     for (const value of Object.values(manifest.spec.parameters)) {
       expect(typeof value).toBe('string');
     }
@@ -102,10 +113,14 @@ describe('AwsSecretProviderClass', () => {
       delete raw.secrets[0].objectAlias;
     });
     const objects = synthObjects(config);
-    expect(find(objects, 'SecretProviderClass').spec.secretObjects[0].data[0])
-      .toEqual({ objectName: 'coder-postgres-connection-url', key: 'coder-postgres-connection-url' });
+    expect(find(objects, 'SecretProviderClass').spec.secretObjects[0].data[0]).toEqual({
+      objectName: 'coder-postgres-connection-url',
+      key: 'coder-postgres-connection-url',
+    });
     const env = find(objects, 'Deployment').spec.template.spec.containers[0].env;
-    expect(env.find((e: any) => e.name === 'CODER_PG_CONNECTION_URL').valueFrom.secretKeyRef)
-      .toEqual({ name: 'coder-secrets', key: 'coder-postgres-connection-url' });
+    expect(env.find((e: any) => e.name === 'CODER_PG_CONNECTION_URL').valueFrom.secretKeyRef).toEqual({
+      name: 'coder-secrets',
+      key: 'coder-postgres-connection-url',
+    });
   });
 });

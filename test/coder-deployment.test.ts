@@ -32,16 +32,28 @@ describe('Coder Deployment', () => {
   test('mounts the CSI volume read-only with the SecretProviderClass name', () => {
     expect(pod.volumes[0]).toEqual({
       name: 'secrets-store',
-      csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'coder-secrets' } },
+      csi: {
+        driver: 'secrets-store.csi.k8s.io',
+        readOnly: true,
+        volumeAttributes: { secretProviderClass: 'coder-secrets' },
+      },
     });
-    expect(container.volumeMounts[0]).toEqual({ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true });
+    expect(container.volumeMounts[0]).toEqual({
+      name: 'secrets-store',
+      mountPath: '/mnt/secrets-store',
+      readOnly: true,
+    });
     expect(find(objects, 'SecretProviderClass').metadata).toMatchObject({ name: 'coder-secrets', namespace: 'coder' });
   });
 
-  test('sets Coder\'s standard env, KUBE_POD_IP before the relay URL that expands it', () => {
+  test("sets Coder's standard env, KUBE_POD_IP before the relay URL that expands it", () => {
     const names = container.env.map((e: any) => e.name);
     expect(names.slice(0, 5)).toEqual([
-      'CODER_HTTP_ADDRESS', 'CODER_PROMETHEUS_ADDRESS', 'CODER_ACCESS_URL', 'KUBE_POD_IP', 'CODER_DERP_SERVER_RELAY_URL',
+      'CODER_HTTP_ADDRESS',
+      'CODER_PROMETHEUS_ADDRESS',
+      'CODER_ACCESS_URL',
+      'KUBE_POD_IP',
+      'CODER_DERP_SERVER_RELAY_URL',
     ]);
     const byName = Object.fromEntries(container.env.map((e: any) => [e.name, e]));
     expect(byName.CODER_HTTP_ADDRESS.value).toBe('0.0.0.0:8080');
@@ -52,7 +64,9 @@ describe('Coder Deployment', () => {
   });
 
   test('reads secret settings from the synced Secret', () => {
-    const refs = container.env.filter((e: any) => e.valueFrom?.secretKeyRef).map((e: any) => [e.name, e.valueFrom.secretKeyRef]);
+    const refs = container.env
+      .filter((e: any) => e.valueFrom?.secretKeyRef)
+      .map((e: any) => [e.name, e.valueFrom.secretKeyRef]);
     expect(refs).toEqual([
       ['CODER_PG_CONNECTION_URL', { name: 'coder-secrets', key: 'pg-connection-url' }],
       ['CODER_OAUTH2_GITHUB_CLIENT_ID', { name: 'coder-secrets', key: 'github-client-id' }],
@@ -79,7 +93,10 @@ describe('Coder Deployment', () => {
   });
 
   test('gives a read-only root filesystem writable /tmp and cache emptyDirs', () => {
-    expect(pod.volumes.slice(1)).toEqual([{ name: 'tmp', emptyDir: {} }, { name: 'cache', emptyDir: {} }]);
+    expect(pod.volumes.slice(1)).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'cache', emptyDir: {} },
+    ]);
     expect(container.volumeMounts.slice(1)).toEqual([
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'cache', mountPath: '/var/cache/coder' },
@@ -88,7 +105,11 @@ describe('Coder Deployment', () => {
   });
 
   test('a writable root filesystem needs no emptyDirs', () => {
-    const writable = synthObjects(exampleConfig(raw => { raw.coder.readOnlyRootFilesystem = false; }));
+    const writable = synthObjects(
+      exampleConfig(raw => {
+        raw.coder.readOnlyRootFilesystem = false;
+      }),
+    );
     const c = coderContainer(writable);
     expect(c.securityContext.readOnlyRootFilesystem).toBe(false);
     expect(find(writable, 'Deployment').spec.template.spec.volumes.map((v: any) => v.name)).toEqual(['secrets-store']);
@@ -96,13 +117,28 @@ describe('Coder Deployment', () => {
   });
 
   test('sets requests and limits, overridable field by field', () => {
-    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } });
-    const tuned = coderContainer(synthObjects(exampleConfig(raw => { raw.coder.resources = { limits: { memory: '8Gi' } }; })));
+    expect(container.resources).toEqual({
+      requests: { cpu: '500m', memory: '1Gi' },
+      limits: { cpu: '2', memory: '4Gi' },
+    });
+    const tuned = coderContainer(
+      synthObjects(
+        exampleConfig(raw => {
+          raw.coder.resources = { limits: { memory: '8Gi' } };
+        }),
+      ),
+    );
     expect(tuned.resources.limits).toEqual({ cpu: '2', memory: '8Gi' });
   });
 
   test('exposes the Prometheus port only when metrics are on', () => {
-    const withMetrics = coderContainer(synthObjects(exampleConfig(raw => { raw.coder.env.CODER_PROMETHEUS_ENABLE = 'true'; })));
+    const withMetrics = coderContainer(
+      synthObjects(
+        exampleConfig(raw => {
+          raw.coder.env.CODER_PROMETHEUS_ENABLE = 'true';
+        }),
+      ),
+    );
     expect(withMetrics.ports).toContainEqual({ name: 'prometheus-http', containerPort: 2112, protocol: 'TCP' });
   });
 });
@@ -129,15 +165,25 @@ describe('Coder workspace RBAC', () => {
       { apiGroups: ['apps'], resources: ['deployments'], verbs },
     ]);
     const binding = find(objects, 'RoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'coder-workspace-perms' });
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: 'coder-workspace-perms',
+    });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder', namespace: 'coder' }]);
   });
 
   test('copies the Role into each extra workspace namespace, creating it unless it exists', () => {
-    const objects = synthObjects(exampleConfig(raw => {
-      raw.coder.workspaceNamespaces = [{ name: 'workspaces-a' }, { name: 'workspaces-b', create: false }];
-    }));
-    expect(objects.filter(o => o.kind === 'Role').map(o => o.metadata.namespace)).toEqual(['coder', 'workspaces-a', 'workspaces-b']);
+    const objects = synthObjects(
+      exampleConfig(raw => {
+        raw.coder.workspaceNamespaces = [{ name: 'workspaces-a' }, { name: 'workspaces-b', create: false }];
+      }),
+    );
+    expect(objects.filter(o => o.kind === 'Role').map(o => o.metadata.namespace)).toEqual([
+      'coder',
+      'workspaces-a',
+      'workspaces-b',
+    ]);
     for (const binding of objects.filter(o => o.kind === 'RoleBinding')) {
       expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder', namespace: 'coder' }]);
     }
@@ -145,7 +191,11 @@ describe('Coder workspace RBAC', () => {
   });
 
   test('an existing namespace is not emitted', () => {
-    const objects = synthObjects(exampleConfig(raw => { raw.namespace.create = false; }));
+    const objects = synthObjects(
+      exampleConfig(raw => {
+        raw.namespace.create = false;
+      }),
+    );
     expect(objects.some(o => o.kind === 'Namespace')).toBe(false);
   });
 });

@@ -3,30 +3,44 @@ import { CsiSecretSyncRbac } from '../lib/csi-secret-sync-rbac';
 import { exampleConfig, find, synthObjects } from './support';
 
 describe('CsiSecretSyncRbac', () => {
-  test('grants the driver exactly the chart\'s secret-sync verbs, cluster-wide', () => {
+  test("grants the driver exactly the chart's secret-sync verbs, cluster-wide", () => {
     const chart = Testing.chart();
     new CsiSecretSyncRbac(chart, 'Rbac', { driverNamespace: 'kube-system' });
     const [role, binding] = Testing.synth(chart);
 
     expect(role.kind).toBe('ClusterRole');
-    expect(role.rules).toEqual([{
-      apiGroups: [''],
-      resources: ['secrets'],
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-    }]);
+    expect(role.rules).toEqual([
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      },
+    ]);
     expect(binding.kind).toBe('ClusterRoleBinding');
-    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'secrets-store-csi-driver', namespace: 'kube-system' }]);
+    expect(binding.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: role.metadata.name,
+    });
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'secrets-store-csi-driver', namespace: 'kube-system' },
+    ]);
   });
 
   test('the driver namespace follows the environment file', () => {
-    const objects = synthObjects(exampleConfig(raw => { raw.csiDriver.namespace = 'kube-system'; }));
+    const objects = synthObjects(
+      exampleConfig(raw => {
+        raw.csiDriver.namespace = 'kube-system';
+      }),
+    );
     expect(find(objects, 'ClusterRoleBinding').subjects[0].namespace).toBe('kube-system');
   });
 
-  test('the example environment binds the managed add-on\'s driver account', () => {
+  test("the example environment binds the managed add-on's driver account", () => {
     const binding = find(synthObjects(exampleConfig()), 'ClusterRoleBinding');
-    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'secrets-store-csi-driver', namespace: 'aws-secrets-manager' }]);
+    expect(binding.subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'secrets-store-csi-driver', namespace: 'aws-secrets-manager' },
+    ]);
   });
 
   test('cluster-scoped objects carry no namespace', () => {

@@ -8,7 +8,9 @@ import { synthAllEnvironments } from '../lib/synth-all';
 import { EXAMPLE_ENV, readManifestDir, ROOT, snapshotDir, synthAll, synthObjects, tempDir } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
-const environmentFiles = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml')).sort();
+const environmentFiles = readdirSync(ENV_DIR)
+  .filter(f => f.endsWith('.yaml'))
+  .sort();
 
 describe('environment files', () => {
   test.each(environmentFiles)('%s renders the reviewed objects', file => {
@@ -17,8 +19,9 @@ describe('environment files', () => {
 
   test.each(environmentFiles)('%s renders the reviewed AWS side', file => {
     const { aws } = synthAll(loadEnvironment(join(ENV_DIR, file)));
-    expect(Object.fromEntries(Object.entries(aws).map(([name, document]) => [name, formatJson(document)])))
-      .toMatchSnapshot();
+    expect(
+      Object.fromEntries(Object.entries(aws).map(([name, document]) => [name, formatJson(document)])),
+    ).toMatchSnapshot();
   });
 });
 
@@ -28,8 +31,10 @@ function expectUpToDate(committed: string, fresh: string, command: string): void
   const have = existsSync(committed) ? snapshotDir(committed) : {};
   const stale = [...new Set([...Object.keys(want), ...Object.keys(have)])].filter(f => want[f] !== have[f]).sort();
   if (stale.length > 0) {
-    throw new Error(`${relative(ROOT, committed)}/ differs from a fresh synth in ${stale.join(', ')}: `
-      + `run \`${command}\`, review the diff and commit it`);
+    throw new Error(
+      `${relative(ROOT, committed)}/ differs from a fresh synth in ${stale.join(', ')}: ` +
+        `run \`${command}\`, review the diff and commit it`,
+    );
   }
 }
 
@@ -41,9 +46,10 @@ describe('the committed dist/', () => {
     expectUpToDate(join(ROOT, 'aws'), join(scratch, 'aws'), 'npm run synth');
   });
 
-  test('is the example environment\'s folder of dist-envs/ (the single-environment view of the same output)', () => {
-    expect(snapshotDir(join(ROOT, 'dist')))
-      .toEqual(snapshotDir(join(ROOT, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR, 'example')));
+  test("is the example environment's folder of dist-envs/ (the single-environment view of the same output)", () => {
+    expect(snapshotDir(join(ROOT, 'dist'))).toEqual(
+      snapshotDir(join(ROOT, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR, 'example')),
+    );
     expect(snapshotDir(join(ROOT, 'aws'))).toEqual(snapshotDir(join(ROOT, ENVIRONMENTS_OUTDIR, AWS_SUBDIR, 'example')));
   });
 
@@ -51,7 +57,14 @@ describe('the committed dist/', () => {
     const objects = readManifestDir(join(ROOT, 'dist')).map(entry => entry.object);
     const position = (kind: string) => objects.findIndex(o => o.kind === kind);
     expect(position('Namespace')).toBe(0);
-    for (const kind of ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'SecretProviderClass']) {
+    for (const kind of [
+      'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'Role',
+      'RoleBinding',
+      'SecretProviderClass',
+    ]) {
       expect(position(kind)).toBeGreaterThan(position('Namespace'));
       expect(position(kind)).toBeLessThan(position('Deployment'));
     }

@@ -1,6 +1,10 @@
 import { parseOidcIssuer } from '../lib/eks-oidc-issuer';
 import {
-  irsaTrustPolicy, PolicyDocument, permissionsPolicySchema, podIdentityTrustPolicy, secretsReadPolicy,
+  irsaTrustPolicy,
+  PolicyDocument,
+  permissionsPolicySchema,
+  podIdentityTrustPolicy,
+  secretsReadPolicy,
   trustPolicySchema,
 } from '../lib/iam-policies';
 
@@ -21,25 +25,32 @@ function permissionsProblems(document: unknown): string[] {
 }
 
 describe('irsaTrustPolicy', () => {
-  test('lets only the one ServiceAccount assume the role through the cluster\'s OIDC provider', () => {
+  test("lets only the one ServiceAccount assume the role through the cluster's OIDC provider", () => {
     const policy = irsaTrustPolicy({
-      partition: 'aws', accountId: '111122223333', issuer: ISSUER, namespace: 'coder', serviceAccountName: 'coder',
+      partition: 'aws',
+      accountId: '111122223333',
+      issuer: ISSUER,
+      namespace: 'coder',
+      serviceAccountName: 'coder',
     });
 
     expect(policy).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AssumeFromServiceAccount',
-        Effect: 'Allow',
-        Principal: {
-          Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/'
-            + 'EXAMPLED539D4633E53DE1B71EXAMPLE',
+      Statement: [
+        {
+          Sid: 'AssumeFromServiceAccount',
+          Effect: 'Allow',
+          Principal: {
+            Federated:
+              'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/' +
+              'EXAMPLED539D4633E53DE1B71EXAMPLE',
+          },
+          Action: ['sts:AssumeRoleWithWebIdentity'],
+          Condition: {
+            StringEquals: { [SUB]: 'system:serviceaccount:coder:coder', [AUD]: 'sts.amazonaws.com' },
+          },
         },
-        Action: ['sts:AssumeRoleWithWebIdentity'],
-        Condition: {
-          StringEquals: { [SUB]: 'system:serviceaccount:coder:coder', [AUD]: 'sts.amazonaws.com' },
-        },
-      }],
+      ],
     });
     expect(() => trustPolicySchema.parse(policy)).not.toThrow();
   });
@@ -47,11 +58,16 @@ describe('irsaTrustPolicy', () => {
   test('names the provider in the China partition with its own issuer domain', () => {
     const issuer = parseOidcIssuer('oidc.eks.cn-north-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF')!;
     const policy = irsaTrustPolicy({
-      partition: 'aws-cn', accountId: '111122223333', issuer, namespace: 'a', serviceAccountName: 'b',
+      partition: 'aws-cn',
+      accountId: '111122223333',
+      issuer,
+      namespace: 'a',
+      serviceAccountName: 'b',
     });
     expect(policy.Statement[0].Principal).toEqual({
-      Federated: 'arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/'
-        + '0123456789ABCDEF0123456789ABCDEF',
+      Federated:
+        'arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/' +
+        '0123456789ABCDEF0123456789ABCDEF',
     });
   });
 });
@@ -61,12 +77,14 @@ describe('podIdentityTrustPolicy', () => {
     const policy = podIdentityTrustPolicy();
     expect(policy).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'AssumeFromPodIdentity',
-        Effect: 'Allow',
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-      }],
+      Statement: [
+        {
+          Sid: 'AssumeFromPodIdentity',
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+      ],
     });
     expect(() => trustPolicySchema.parse(policy)).not.toThrow();
   });
@@ -84,12 +102,14 @@ describe('secretsReadPolicy', () => {
 
     expect(policy).toEqual({
       Version: '2012-10-17',
-      Statement: [{
-        Sid: 'ReadSecrets',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-        Resource: ['arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/db-??????', arn],
-      }],
+      Statement: [
+        {
+          Sid: 'ReadSecrets',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: ['arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/db-??????', arn],
+        },
+      ],
     });
   });
 
@@ -101,15 +121,17 @@ describe('secretsReadPolicy', () => {
         { objectName: 'flat', objectType: 'ssmparameter' },
       ],
     });
-    expect(policy.Statement).toEqual([{
-      Sid: 'ReadParameters',
-      Effect: 'Allow',
-      Action: ['ssm:GetParameters'],
-      Resource: [
-        'arn:aws:ssm:us-east-1:111122223333:parameter/coder/license',
-        'arn:aws:ssm:us-east-1:111122223333:parameter/flat',
-      ],
-    }]);
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'ReadParameters',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameters'],
+        Resource: [
+          'arn:aws:ssm:us-east-1:111122223333:parameter/coder/license',
+          'arn:aws:ssm:us-east-1:111122223333:parameter/flat',
+        ],
+      },
+    ]);
   });
 
   test('grants every object in the failover region too, under its failoverObject name when it has one', () => {
@@ -143,7 +165,10 @@ describe('secretsReadPolicy', () => {
     const both = secretsReadPolicy({
       ...base,
       kmsKeyArn: KEY,
-      objects: [{ objectName: 's', objectType: 'secretsmanager' }, { objectName: 'p', objectType: 'ssmparameter' }],
+      objects: [
+        { objectName: 's', objectType: 'secretsmanager' },
+        { objectName: 'p', objectType: 'ssmparameter' },
+      ],
     });
     expect(both.Statement[2]).toEqual({
       Sid: 'DecryptThroughSecretStores',
@@ -156,7 +181,9 @@ describe('secretsReadPolicy', () => {
     });
 
     const secretsOnly = secretsReadPolicy({
-      ...base, kmsKeyArn: KEY, objects: [{ objectName: 's', objectType: 'secretsmanager' }],
+      ...base,
+      kmsKeyArn: KEY,
+      objects: [{ objectName: 's', objectType: 'secretsmanager' }],
     });
     expect(secretsOnly.Statement[1].Condition).toEqual({
       StringEquals: { 'kms:ViaService': ['secretsmanager.us-east-1.amazonaws.com'] },
@@ -170,8 +197,13 @@ describe('secretsReadPolicy', () => {
 
   test('follows the partition into every ARN', () => {
     const policy = secretsReadPolicy({
-      partition: 'aws-us-gov', accountId: '111122223333', region: 'us-gov-west-1',
-      objects: [{ objectName: 's', objectType: 'secretsmanager' }, { objectName: 'p', objectType: 'ssmparameter' }],
+      partition: 'aws-us-gov',
+      accountId: '111122223333',
+      region: 'us-gov-west-1',
+      objects: [
+        { objectName: 's', objectType: 'secretsmanager' },
+        { objectName: 'p', objectType: 'ssmparameter' },
+      ],
     });
     expect(resources(policy)).toEqual([
       'arn:aws-us-gov:secretsmanager:us-gov-west-1:111122223333:secret:s-??????',
@@ -185,7 +217,8 @@ describe('the policy schemas', () => {
 
   test('refuse a "*" resource, alone or inside an ARN', () => {
     const policy = (resource: string) => ({
-      Version: '2012-10-17', Statement: [{ ...statement, Resource: [resource] }],
+      Version: '2012-10-17',
+      Statement: [{ ...statement, Resource: [resource] }],
     });
     expect(permissionsProblems(policy('*'))).toContain('must not contain "*"');
     expect(permissionsProblems(policy('arn:aws:s3:::b/*'))).toEqual(['must not contain "*"']);
@@ -195,9 +228,12 @@ describe('the policy schemas', () => {
   test('refuse a principal in a permissions policy, a resource in a trust policy, and another policy version', () => {
     const withPrincipal = { ...statement, Resource: ['arn:aws:s3:::b'], Principal: { Service: 'x' } };
     expect(permissionsProblems({ Version: '2012-10-17', Statement: [withPrincipal] })).not.toEqual([]);
-    expect(trustPolicySchema.safeParse({
-      Version: '2012-10-17', Statement: [{ ...podIdentityTrustPolicy().Statement[0], Resource: ['arn:aws:s3:::b'] }],
-    }).success).toBe(false);
+    expect(
+      trustPolicySchema.safeParse({
+        Version: '2012-10-17',
+        Statement: [{ ...podIdentityTrustPolicy().Statement[0], Resource: ['arn:aws:s3:::b'] }],
+      }).success,
+    ).toBe(false);
     expect(trustPolicySchema.safeParse({ ...podIdentityTrustPolicy(), Version: '2008-10-17' }).success).toBe(false);
   });
 });

@@ -8,7 +8,11 @@ describe('IrsaServiceAccount', () => {
     const chart = Testing.chart();
 
     // WHEN
-    new IrsaServiceAccount(chart, 'Sa', { name: 'coder', namespace: 'coder', roleArn: 'arn:aws:iam::111122223333:role/reader' });
+    new IrsaServiceAccount(chart, 'Sa', {
+      name: 'coder',
+      namespace: 'coder',
+      roleArn: 'arn:aws:iam::111122223333:role/reader',
+    });
 
     // THEN
     const [sa] = Testing.synth(chart);
@@ -20,7 +24,10 @@ describe('IrsaServiceAccount', () => {
   test('writes the optional webhook annotations as strings', () => {
     const chart = Testing.chart();
     new IrsaServiceAccount(chart, 'Sa', {
-      name: 'coder', roleArn: 'arn:aws:iam::111122223333:role/reader', stsRegionalEndpoints: true, tokenExpirationSeconds: 3600,
+      name: 'coder',
+      roleArn: 'arn:aws:iam::111122223333:role/reader',
+      stsRegionalEndpoints: true,
+      tokenExpirationSeconds: 3600,
     });
     const [sa] = Testing.synth(chart);
     expect(sa.metadata.annotations['eks.amazonaws.com/sts-regional-endpoints']).toBe('true');
@@ -54,9 +61,15 @@ describe('IrsaServiceAccount', () => {
   });
 
   test('a renamed ServiceAccount is the one the pod runs as', () => {
-    const objects = synthObjects(exampleConfig(raw => { raw.serviceAccount.name = 'coder-server'; }));
+    const objects = synthObjects(
+      exampleConfig(raw => {
+        raw.serviceAccount.name = 'coder-server';
+      }),
+    );
     expect(find(objects, 'ServiceAccount').metadata.name).toBe('coder-server');
     expect(find(objects, 'Deployment').spec.template.spec.serviceAccountName).toBe('coder-server');
-    expect(find(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'coder-server', namespace: 'coder' }]);
+    expect(find(objects, 'RoleBinding').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'coder-server', namespace: 'coder' },
+    ]);
   });
 });

@@ -21,7 +21,10 @@ describe('readManifestDir', () => {
 
     // THEN
     expect(entries.map(e => [e.file, e.object.metadata.name])).toEqual([
-      ['a.yml', 'a'], ['b.yaml', 'b1'], ['b.yaml', 'b2'], ['c.json', 'c'],
+      ['a.yml', 'a'],
+      ['b.yaml', 'b1'],
+      ['b.yaml', 'b2'],
+      ['c.json', 'c'],
     ]);
   });
 

@@ -3,12 +3,19 @@ import { existsSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { stringify } from 'yaml';
 import {
-  ARGO_CD_MODELS_SCHEMA_VERSION, argoCdModelsValidator, KUBERNETES_MODELS_SCHEMA_VERSION, kubernetesModelsValidator,
+  ARGO_CD_MODELS_SCHEMA_VERSION,
+  argoCdModelsValidator,
+  KUBERNETES_MODELS_SCHEMA_VERSION,
+  kubernetesModelsValidator,
 } from '../lib/kubernetes-models-validator';
 import { ARGOCD_SUBDIR, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR } from '../lib/argocd-outputs';
 import { readManifestDir } from '../lib/manifest-files';
 import {
-  availableValidators, DEFAULT_SHARED_DIR, formatManifestProblem, SECRET_PROVIDER_CLASS_CRD, SHARED_KUBERNETES_RELEASES,
+  availableValidators,
+  DEFAULT_SHARED_DIR,
+  formatManifestProblem,
+  SECRET_PROVIDER_CLASS_CRD,
+  SHARED_KUBERNETES_RELEASES,
   validateManifests,
 } from '../lib/manifest-validation';
 import { crdSchemaValidator, kubernetesDefinitionsValidator, strictSchema } from '../lib/openapi-schema-validator';
@@ -51,7 +58,9 @@ describe('kubernetes-models (npm, runs everywhere)', () => {
     const { problems, unchecked } = validateManifests(readOutput(dir), availableValidators('/nonexistent').validators);
     expect(problems.map(formatManifestProblem)).toEqual([]);
     // Only the SecretProviderClass has no npm schema; ../shared's CRD covers it below.
-    expect([...new Set(unchecked.map(e => e.object.kind))]).toEqual(dir === ARGOCD_OUTPUTS ? [] : ['SecretProviderClass']);
+    expect([...new Set(unchecked.map(e => e.object.kind))]).toEqual(
+      dir === ARGOCD_OUTPUTS ? [] : ['SecretProviderClass'],
+    );
   });
 
   test('the Argo CD outputs are checked against the Argo CD CRDs', () => {
@@ -59,8 +68,9 @@ describe('kubernetes-models (npm, runs everywhere)', () => {
     expect(argo.map(e => e.object.kind).sort()).toEqual(['Application', 'Application', 'ApplicationSet']);
     const application = structuredClone(argo[0].object);
     application.spec.syncPolicy.automated.prune = 'yes';
-    expect(argoCdModelsValidator().validate(application))
-      .toEqual([{ path: 'spec.syncPolicy.automated.prune', message: 'must be boolean' }]);
+    expect(argoCdModelsValidator().validate(application)).toEqual([
+      { path: 'spec.syncPolicy.automated.prune', message: 'must be boolean' },
+    ]);
   });
 
   test('reports the JSON path of a wrong type and of a missing required field', () => {
@@ -74,14 +84,18 @@ describe('kubernetes-models (npm, runs everywhere)', () => {
     const problems = validator.validate(deployment);
 
     // THEN
-    expect(problems).toEqual(expect.arrayContaining([
-      { path: 'spec.replicas', message: 'must be integer' },
-      { path: 'spec.selector', message: 'required field is missing' },
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'spec.replicas', message: 'must be integer' },
+        { path: 'spec.selector', message: 'required field is missing' },
+      ]),
+    );
   });
 
   test('folds int-or-string alternatives into one message', () => {
-    const deployment = deploymentWith(d => { d.spec.template.spec.containers[0].readinessProbe.httpGet.port = true; });
+    const deployment = deploymentWith(d => {
+      d.spec.template.spec.containers[0].readinessProbe.httpGet.port = true;
+    });
     expect(validator.validate(deployment)).toEqual([
       { path: 'spec.template.spec.containers[0].readinessProbe.httpGet.port', message: 'must be string or integer' },
     ]);
@@ -89,12 +103,15 @@ describe('kubernetes-models (npm, runs everywhere)', () => {
 
   test('refuses a version or kind the release does not have, and leaves other groups alone', () => {
     const metadata = { name: 'x' };
-    expect(validator.validate({ apiVersion: 'apps/v2', kind: 'Deployment', metadata }))
-      .toEqual([{ path: 'apiVersion', message: `apps/v2 does not exist in ${KUBERNETES_MODELS_SCHEMA_VERSION}` }]);
-    expect(validator.validate({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata }))
-      .toEqual([{ path: 'kind', message: `apps/v1 has no kind Deploymnet in ${KUBERNETES_MODELS_SCHEMA_VERSION}` }]);
-    expect(validator.validate({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata }))
-      .toBeUndefined();
+    expect(validator.validate({ apiVersion: 'apps/v2', kind: 'Deployment', metadata })).toEqual([
+      { path: 'apiVersion', message: `apps/v2 does not exist in ${KUBERNETES_MODELS_SCHEMA_VERSION}` },
+    ]);
+    expect(validator.validate({ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata })).toEqual([
+      { path: 'kind', message: `apps/v1 has no kind Deploymnet in ${KUBERNETES_MODELS_SCHEMA_VERSION}` },
+    ]);
+    expect(
+      validator.validate({ apiVersion: 'secrets-store.csi.x-k8s.io/v1', kind: 'SecretProviderClass', metadata }),
+    ).toBeUndefined();
   });
 
   test('the schema versions named in messages are those of the installed packages', () => {
@@ -112,7 +129,11 @@ describe('strict field validation', () => {
       type: 'object',
       properties: {
         labels: { type: 'object', additionalProperties: { type: 'string' } },
-        raw: { type: 'object', properties: { a: { type: 'string' } }, 'x-kubernetes-preserve-unknown-fields': true },
+        raw: {
+          'type': 'object',
+          'properties': { a: { type: 'string' } },
+          'x-kubernetes-preserve-unknown-fields': true,
+        },
         list: { type: 'array', items: { type: 'object', properties: { b: { type: 'string' } } } },
         // JSONSchemaProps has a field named "properties": it is a field here, not a schema keyword.
         properties: { type: 'object', additionalProperties: { type: 'object', properties: { c: { type: 'string' } } } },
@@ -129,23 +150,29 @@ describe('strict field validation', () => {
   test('an unknown field is reported with file, kind, name and path (a small definitions file of our own)', () => {
     // GIVEN definitions in the form of ../shared/k8s-schemas, reduced to one kind
     const dir = tempDir();
-    writeFileSync(join(dir, '_definitions.json'), JSON.stringify({
-      definitions: {
-        'io.k8s.api.core.v1.ServiceAccount': {
-          type: 'object',
-          properties: {
-            apiVersion: { type: 'string' },
-            kind: { type: 'string' },
-            metadata: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' } } },
-            automountServiceAccountToken: { type: 'boolean' },
+    writeFileSync(
+      join(dir, '_definitions.json'),
+      JSON.stringify({
+        definitions: {
+          'io.k8s.api.core.v1.ServiceAccount': {
+            'type': 'object',
+            'properties': {
+              apiVersion: { type: 'string' },
+              kind: { type: 'string' },
+              metadata: { type: 'object', properties: { name: { type: 'string' }, namespace: { type: 'string' } } },
+              automountServiceAccountToken: { type: 'boolean' },
+            },
+            'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'ServiceAccount' }],
           },
-          'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'ServiceAccount' }],
         },
-      },
-    }));
+      }),
+    );
     const validator = kubernetesDefinitionsValidator(join(dir, '_definitions.json'), 'test definitions');
     const object = {
-      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'coder', namespace: 'coder' }, automountToken: true,
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'coder', namespace: 'coder' },
+      automountToken: true,
     };
 
     // WHEN
@@ -176,9 +203,12 @@ for (const release of SHARED_KUBERNETES_RELEASES) {
     });
 
     test('an unknown field in the pod template is refused, as kubectl apply would', () => {
-      const deployment = deploymentWith(d => { d.spec.template.spec.containers[0].imagePullPolicyy = 'Always'; });
-      expect(validator().validate(deployment))
-        .toEqual([{ path: 'spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field' }]);
+      const deployment = deploymentWith(d => {
+        d.spec.template.spec.containers[0].imagePullPolicyy = 'Always';
+      });
+      expect(validator().validate(deployment)).toEqual([
+        { path: 'spec.template.spec.containers[0].imagePullPolicyy', message: 'unknown field' },
+      ]);
     });
   });
 }
@@ -208,7 +238,7 @@ describe('npm run validate', () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [runTs, 'scripts/validate.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
 
-  test('passes on dist/ and, with -R, on dist-envs/\'s manifests and Argo CD objects, and names the schemas it used', () => {
+  test("passes on dist/ and, with -R, on dist-envs/'s manifests and Argo CD objects, and names the schemas it used", () => {
     const result = run('-R', 'dist', ENVIRONMENT_MANIFESTS, ARGOCD_OUTPUTS);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^schemas: Kubernetes 1\.33\.0 \(npm kubernetes-models\); Argo CD 2\.14\.11 CRDs/m);
@@ -220,13 +250,16 @@ describe('npm run validate', () => {
 
   test('fails on a broken folder, naming file, kind, name and path', () => {
     const dir = tempDir();
-    const deployment = deploymentWith(d => { d.spec.replicas = 'one'; });
+    const deployment = deploymentWith(d => {
+      d.spec.replicas = 'one';
+    });
     writeFileSync(join(dir, 'coder.yaml'), stringify(deployment));
 
     const result = run(dir);
 
     expect(result.status).toBe(1);
-    expect(result.stderr)
-      .toContain(`${join(dir, 'coder.yaml')}: Deployment coder/coder: spec.replicas: must be integer`);
+    expect(result.stderr).toContain(
+      `${join(dir, 'coder.yaml')}: Deployment coder/coder: spec.replicas: must be integer`,
+    );
   });
 });

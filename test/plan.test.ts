@@ -20,20 +20,34 @@ describe('the plan', () => {
     const objects = lines.filter(l => /^\s+\d+\. /.test(l)).map(l => l.trim().replace(/\s+/g, ' '));
     expect(objects[0]).toBe('1. Namespace coder 0000-coder-cluster.k8s.yaml');
     expect(objects.map(o => o.split(' ')[1])).toEqual([
-      'Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ServiceAccount', 'SecretProviderClass', 'Role', 'RoleBinding',
-      'Service', 'Deployment', 'Job',
+      'Namespace',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ServiceAccount',
+      'SecretProviderClass',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'Deployment',
+      'Job',
     ]);
   });
 
   test('shows the identity chain link by link', () => {
     expect(lines).toContain('Identity of Deployment coder/coder:');
     expect(lines).toContain('  pod runs as ServiceAccount coder/coder');
-    expect(lines).toContain('  ServiceAccount coder/coder assumes IAM role arn:aws:iam::111122223333:role/coder-secrets-reader (IRSA), '
-      + 'trust subject system:serviceaccount:coder:coder');
-    expect(lines).toContain('    secretsmanager coder/postgres-connection-url -> /mnt/secrets-store/pg-connection-url -> '
-      + 'Secret coder-secrets[pg-connection-url] -> env CODER_PG_CONNECTION_URL');
-    expect(lines).toContain('    secretsmanager coder/github-oauth (jmesPath client_secret) -> /mnt/secrets-store/github-client-secret -> '
-      + 'Secret coder-secrets[github-client-secret] -> env CODER_OAUTH2_GITHUB_CLIENT_SECRET');
+    expect(lines).toContain(
+      '  ServiceAccount coder/coder assumes IAM role arn:aws:iam::111122223333:role/coder-secrets-reader (IRSA), ' +
+        'trust subject system:serviceaccount:coder:coder',
+    );
+    expect(lines).toContain(
+      '    secretsmanager coder/postgres-connection-url -> /mnt/secrets-store/pg-connection-url -> ' +
+        'Secret coder-secrets[pg-connection-url] -> env CODER_PG_CONNECTION_URL',
+    );
+    expect(lines).toContain(
+      '    secretsmanager coder/github-oauth (jmesPath client_secret) -> /mnt/secrets-store/github-client-secret -> ' +
+        'Secret coder-secrets[github-client-secret] -> env CODER_OAUTH2_GITHUB_CLIENT_SECRET',
+    );
   });
 
   test('matches the reviewed plan', () => {
@@ -52,16 +66,24 @@ describe('the plan', () => {
 
   test('follows a file handed over by path', () => {
     const config = exampleConfig(raw => {
-      raw.secrets.push({ objectName: 'coder/tls', objectType: 'secretsmanager', objectAlias: 'tls.crt', fileEnv: 'CODER_TLS_CERT_FILE' });
+      raw.secrets.push({
+        objectName: 'coder/tls',
+        objectType: 'secretsmanager',
+        objectAlias: 'tls.crt',
+        fileEnv: 'CODER_TLS_CERT_FILE',
+      });
     });
     const coder = identityChains(synthObjects(config)).find(c => c.workload === 'Deployment coder/coder')!;
     expect(coder.routes).toContainEqual({
-      source: 'secretsmanager coder/tls', file: '/mnt/secrets-store/tls.crt', syncedKey: undefined, env: ['CODER_TLS_CERT_FILE'],
+      source: 'secretsmanager coder/tls',
+      file: '/mnt/secrets-store/tls.crt',
+      syncedKey: undefined,
+      env: ['CODER_TLS_CERT_FILE'],
     });
   });
 });
 
-describe('the README\'s flowchart', () => {
+describe("the README's flowchart", () => {
   test('is the one the code generates for the example environment (regenerate: npm run plan -- --write-readme)', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const out = tempDir();

@@ -16,33 +16,53 @@ describe('the secret mount smoke test Job', () => {
   const pod = job.spec.template.spec;
   const container = pod.containers[0];
 
-  test('is named after the SecretProviderClass and a hash of its spec, in Coder\'s namespace', () => {
+  test("is named after the SecretProviderClass and a hash of its spec, in Coder's namespace", () => {
     expect(job.metadata.name).toMatch(/^coder-secrets-smoke-test-[0-9a-f]{8}$/);
     expect(job.metadata.namespace).toBe('coder');
   });
 
   test('a dotted SecretProviderClass name still gives a valid Job name', () => {
-    const dotted = smokeJob(synthObjects(exampleConfig(raw => { raw.secretProviderClass.name = `${'a'.repeat(53)}.b`; })));
+    const dotted = smokeJob(
+      synthObjects(
+        exampleConfig(raw => {
+          raw.secretProviderClass.name = `${'a'.repeat(53)}.b`;
+        }),
+      ),
+    );
     expect(dotted.metadata.name).toMatch(/^a{53}-[0-9a-f]{8}$/);
   });
 
   test('a changed test gets a new name, an unchanged one keeps it', () => {
     expect(smokeJob(synthObjects(exampleConfig())).metadata.name).toBe(job.metadata.name);
-    const changed = smokeJob(synthObjects(exampleConfig(raw => { raw.smokeTest.activeDeadlineSeconds = 300; })));
+    const changed = smokeJob(
+      synthObjects(
+        exampleConfig(raw => {
+          raw.smokeTest.activeDeadlineSeconds = 300;
+        }),
+      ),
+    );
     expect(changed.metadata.name).not.toBe(job.metadata.name);
   });
 
-  test('runs as Coder\'s ServiceAccount, without a token of its own', () => {
+  test("runs as Coder's ServiceAccount, without a token of its own", () => {
     expect(pod.serviceAccountName).toBe('coder');
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
   test('mounts the same SecretProviderClass read-only', () => {
-    expect(pod.volumes).toEqual([{
-      name: 'secrets-store',
-      csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'coder-secrets' } },
-    }]);
-    expect(container.volumeMounts).toEqual([{ name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true }]);
+    expect(pod.volumes).toEqual([
+      {
+        name: 'secrets-store',
+        csi: {
+          driver: 'secrets-store.csi.k8s.io',
+          readOnly: true,
+          volumeAttributes: { secretProviderClass: 'coder-secrets' },
+        },
+      },
+    ]);
+    expect(container.volumeMounts).toEqual([
+      { name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true },
+    ]);
   });
 
   test('checks every mounted file and every synced key, by name', () => {
@@ -69,10 +89,15 @@ describe('the secret mount smoke test Job', () => {
 
   test('meets the restricted profile with a non-root user of its own', () => {
     expect(pod.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 65534,
+      runAsGroup: 65534,
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
     });
   });
 
@@ -81,12 +106,18 @@ describe('the secret mount smoke test Job', () => {
       'argocd.argoproj.io/hook': 'PostSync',
       'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
     });
-    const hooked = objects.filter(o => Object.keys(o.metadata.annotations ?? {}).some(a => a.startsWith('argocd.argoproj.io/hook')));
+    const hooked = objects.filter(o =>
+      Object.keys(o.metadata.annotations ?? {}).some(a => a.startsWith('argocd.argoproj.io/hook')),
+    );
     expect(hooked).toEqual([job]);
   });
 
   test('is left out unless enabled', () => {
-    const objectsWithout = synthObjects(exampleConfig(raw => { raw.smokeTest.enabled = false; }));
+    const objectsWithout = synthObjects(
+      exampleConfig(raw => {
+        raw.smokeTest.enabled = false;
+      }),
+    );
     expect(objectsWithout.some(o => o.kind === 'Job')).toBe(false);
   });
 });
@@ -115,7 +146,9 @@ describe('the smoke test script', () => {
   test('passes when every file and key is there, printing names and no value', () => {
     const result = runScript({ 'db-url': value, 'oauth.json': value }, { SYNCED_KEY_0: value }, checks);
     expect(result.status).toBe(0);
-    expect(result.output).toBe('ok: file db-url\nok: file oauth.json\nok: synced Secret key coder-secrets/db-url\nsmoke test passed\n');
+    expect(result.output).toBe(
+      'ok: file db-url\nok: file oauth.json\nok: synced Secret key coder-secrets/db-url\nsmoke test passed\n',
+    );
   });
 
   test('fails naming an absent file, an empty file and a missing key, still printing no value', () => {

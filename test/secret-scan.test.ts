@@ -7,21 +7,29 @@ import { EXAMPLE_ENV, ROOT, tempDir } from './support';
 
 // Secret-shaped samples are assembled at run time, so that this file holds none itself.
 const samples: [string, string][] = [
-  ['connection string with a password', ['postgres://coder', 'not-real', 'db.internal:5432/coder'].join(':').replace(':db', '@db')],
+  [
+    'connection string with a password',
+    ['postgres://coder', 'not-real', 'db.internal:5432/coder'].join(':').replace(':db', '@db'),
+  ],
   ['private key', ['-----BEGIN', 'RSA PRIVATE KEY-----'].join(' ')],
   ['AWS access key id', `AKIA${'IOSFODNN7'}${'EXAMPLE'}`],
   ['high-entropy string', createHash('sha256').update('a fixed input').digest('base64')],
 ];
 
 describe('findSecretMaterial', () => {
-  test.each([[40, 0.99], [32, 0.95]])('finds nearly every random %i-character token (a fixed seed keeps this deterministic)', (length, rate) => {
+  test.each([
+    [40, 0.99],
+    [32, 0.95],
+  ])('finds nearly every random %i-character token (a fixed seed keeps this deterministic)', (length, rate) => {
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
     let seed = 20261204;
     const next = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
       return seed / 2 ** 31;
     };
-    const tokens = Array.from({ length: 500 }, () => Array.from({ length }, () => alphabet[Math.floor(next() * 64)]).join(''));
+    const tokens = Array.from({ length: 500 }, () =>
+      Array.from({ length }, () => alphabet[Math.floor(next() * 64)]).join(''),
+    );
     const found = tokens.filter(token => findSecretMaterial(token).length === 1).length;
     expect(found / tokens.length).toBeGreaterThanOrEqual(rate);
   });
@@ -48,10 +56,20 @@ describe('findSecretMaterial', () => {
 
 /** The project's own files that hold output, fixtures or documentation (not dependencies, not the lockfile's hashes). */
 function projectFiles(): string[] {
-  const roots = ['dist', 'aws', 'environments', 'test', 'lib', 'imports', 'scripts', 'README.md', 'main.ts', 'cdk8s.yaml'];
-  const walk = (path: string): string[] => (statSync(path).isDirectory()
-    ? readdirSync(path).flatMap(entry => walk(join(path, entry)))
-    : [path]);
+  const roots = [
+    'dist',
+    'aws',
+    'environments',
+    'test',
+    'lib',
+    'imports',
+    'scripts',
+    'README.md',
+    'main.ts',
+    'cdk8s.yaml',
+  ];
+  const walk = (path: string): string[] =>
+    statSync(path).isDirectory() ? readdirSync(path).flatMap(entry => walk(join(path, entry))) : [path];
   return roots.map(root => join(ROOT, root)).flatMap(walk);
 }
 
@@ -64,7 +82,12 @@ describe('no secret material', () => {
     const result = spawnSync(process.execPath, ['scripts/run-ts.js', 'main.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
-      env: { ...process.env, ENV_FILE: EXAMPLE_ENV, OUT_DIR: join(tempDir(), 'dist'), AWS_OUT_DIR: join(tempDir(), 'aws') },
+      env: {
+        ...process.env,
+        ENV_FILE: EXAMPLE_ENV,
+        OUT_DIR: join(tempDir(), 'dist'),
+        AWS_OUT_DIR: join(tempDir(), 'aws'),
+      },
     });
     expect(result.status).toBe(0);
     expect(findSecretMaterial(result.stdout + result.stderr)).toEqual([]);

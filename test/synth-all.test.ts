@@ -8,8 +8,10 @@ import { runSynthAll, synthAllEnvironments } from '../lib/synth-all';
 import { rawExample, readManifestDir, ROOT, snapshotDir, synthObjects, tempDir } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
-const environmentNames = readdirSync(ENV_DIR).filter(f => f.endsWith('.yaml'))
-  .map(f => f.replace(/\.yaml$/, '')).sort();
+const environmentNames = readdirSync(ENV_DIR)
+  .filter(f => f.endsWith('.yaml'))
+  .map(f => f.replace(/\.yaml$/, ''))
+  .sort();
 
 /** A folder of environment files: the committed ones, plus extra files given as parsed YAML or raw text. */
 function envDirWith(extra: Record<string, unknown> = {}): string {
@@ -24,7 +26,7 @@ function envDirWith(extra: Record<string, unknown> = {}): string {
 }
 
 describe('npm run synth:all', () => {
-  test('writes each environment into its own folder, holding exactly that environment\'s objects', () => {
+  test("writes each environment into its own folder, holding exactly that environment's objects", () => {
     // GIVEN
     const out = join(tempDir(), ENVIRONMENTS_OUTDIR);
 
@@ -44,8 +46,9 @@ describe('npm run synth:all', () => {
 
   test('keeps every environment folder out of dist/, so that kubectl apply -R -f dist applies one environment', () => {
     expect(ENVIRONMENTS_OUTDIR.split('/')[0]).not.toBe('dist');
-    expect(readManifestDir(join(ROOT, 'dist'), { recursive: true }).map(e => e.file))
-      .toEqual(readManifestDir(join(ROOT, 'dist')).map(e => e.file));
+    expect(readManifestDir(join(ROOT, 'dist'), { recursive: true }).map(e => e.file)).toEqual(
+      readManifestDir(join(ROOT, 'dist')).map(e => e.file),
+    );
   });
 
   test('an invalid environment leaves the existing output folder exactly as it was, and names every problem', () => {
@@ -75,8 +78,9 @@ describe('npm run synth:all', () => {
 
   test('refuses a file name that cannot name a folder and an Argo CD Application', () => {
     const dir = envDirWith({ 'Prod_EU.yaml': rawExample() });
-    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') }))
-      .toThrow(/Prod_EU\.yaml: the file name \(without \.yaml\) must be a DNS-1123 label/);
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
+      /Prod_EU\.yaml: the file name \(without \.yaml\) must be a DNS-1123 label/,
+    );
   });
 
   test('the command prints one line per folder and file, and on failure says the output was left unchanged', () => {
@@ -102,13 +106,15 @@ describe('npm run synth:all', () => {
 describe('environment folders that would go wrong', () => {
   test('two environments on the same namespace of the same cluster are refused', () => {
     const dir = envDirWith({ 'copy.yaml': rawExample() });
-    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') }))
-      .toThrow(/example\.yaml: namespace\.name: \S+copy\.yaml already deploys Coder into namespace coder of cluster coder-example/);
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
+      /example\.yaml: namespace\.name: \S+copy\.yaml already deploys Coder into namespace coder of cluster coder-example/,
+    );
   });
 
   test('a .yml file is reported instead of being skipped without a word', () => {
     const dir = envDirWith({ 'prod.yml': rawExample() });
-    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') }))
-      .toThrow(/prod\.yml: environment files end in \.yaml/);
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
+      /prod\.yml: environment files end in \.yaml/,
+    );
   });
 });

@@ -93,8 +93,9 @@ describe('synthEnvironment', () => {
   test('refuses an AWS folder inside the manifest folder, where kubectl apply -R would read it', () => {
     const { outdir } = previousOutput();
     const before = snapshotDir(outdir);
-    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir: join(outdir, 'aws') }))
-      .toThrow(/must be separate, neither inside the other/);
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir, awsOutdir: join(outdir, 'aws') })).toThrow(
+      /must be separate, neither inside the other/,
+    );
     expect(snapshotDir(outdir)).toEqual(before);
   });
 });
@@ -104,30 +105,35 @@ describe('output folders that would destroy something', () => {
     const dir = tempDir();
     const envFile = join(dir, 'prod.yaml');
     fs.copyFileSync(EXAMPLE_ENV, envFile);
-    expect(() => synthEnvironment({ envFile, outdir: dir, awsOutdir: join(tempDir(), 'aws') }))
-      .toThrow(`output directory ${dir} would replace ${envFile}, which it holds`);
+    expect(() => synthEnvironment({ envFile, outdir: dir, awsOutdir: join(tempDir(), 'aws') })).toThrow(
+      `output directory ${dir} would replace ${envFile}, which it holds`,
+    );
     expect(fs.readFileSync(envFile, 'utf8')).toBe(fs.readFileSync(EXAMPLE_ENV, 'utf8'));
   });
 
   test('an output folder that is an existing file is refused, and the file survives', () => {
     const file = join(tempDir(), 'notes.txt');
     fs.writeFileSync(file, 'keep me\n');
-    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: file, awsOutdir: join(tempDir(), 'aws') }))
-      .toThrow(`output directory ${file} is an existing file`);
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: file, awsOutdir: join(tempDir(), 'aws') })).toThrow(
+      `output directory ${file} is an existing file`,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('keep me\n');
   });
 
   test('the working directory is never an output folder', () => {
-    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: '.', awsOutdir: join(tempDir(), 'aws') }))
-      .toThrow(/output directory \. would replace/);
+    expect(() => synthEnvironment({ envFile: EXAMPLE_ENV, outdir: '.', awsOutdir: join(tempDir(), 'aws') })).toThrow(
+      /output directory \. would replace/,
+    );
   });
 });
 
 describe('warnings about the AWS side', () => {
-  test('a permissions policy over IAM\'s inline limit is reported', () => {
+  test("a permissions policy over IAM's inline limit is reported", () => {
     const dir = tempDir();
-    const secrets = Array.from({ length: 130 }, (_, i) =>
-      `  - objectName: coder/a-rather-long-secret-name-number-${i}\n    objectType: secretsmanager\n`).join('');
+    const secrets = Array.from(
+      { length: 130 },
+      (_, i) => `  - objectName: coder/a-rather-long-secret-name-number-${i}\n    objectType: secretsmanager\n`,
+    ).join('');
     const envFile = editedExample(dir, 'secrets:\n', `secrets:\n${secrets}`);
     const { warnings } = synthEnvironment({ envFile, outdir: join(dir, 'dist'), awsOutdir: join(dir, 'aws') });
     expect(warnings).toEqual([expect.stringMatching(/permissions-policy\.json is \d+ characters; IAM allows 10240/)]);
