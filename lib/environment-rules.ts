@@ -62,6 +62,13 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
     });
   }
 
+  problems.push(...namespaceProblems(env), ...mountPathProblems(env), ...resourceProblems(env));
+  return problems;
+}
+
+/** Coder's namespaces are its own: distinct, and neither Kubernetes' nor the CSI driver's. */
+function namespaceProblems(env: any): RuleProblem[] {
+  const problems: RuleProblem[] = [];
   const namespaces = [str(env?.namespace?.name), ...list(env?.coder?.workspaceNamespaces).map(n => str(n?.name))];
   const driverNamespace = str(env?.csiDriver?.namespace) ?? 'aws-secrets-manager';
   namespaces.forEach((name, index) => {
@@ -84,7 +91,6 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
     }
   });
 
-  problems.push(...mountPathProblems(env), ...resourceProblems(env));
   return problems;
 }
 
