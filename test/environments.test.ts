@@ -5,7 +5,7 @@ import { formatJson } from '../lib/aws-outputs';
 import { loadEnvironment } from '../lib/environment-config';
 import { synthEnvironment } from '../lib/synth';
 import { synthAllEnvironments } from '../lib/synth-all';
-import { EXAMPLE_ENV, readManifestDir, ROOT, snapshotDir, synthAll, synthObjects, tempDir } from './support';
+import { EXAMPLE_ENV, ROOT, snapshotDir, synthAll, synthObjects, tempDir } from './support';
 
 const ENV_DIR = join(ROOT, 'environments');
 const environmentFiles = readdirSync(ENV_DIR)
@@ -51,23 +51,6 @@ describe('the committed dist/', () => {
       snapshotDir(join(ROOT, ENVIRONMENTS_OUTDIR, MANIFESTS_SUBDIR, 'example')),
     );
     expect(snapshotDir(join(ROOT, 'aws'))).toEqual(snapshotDir(join(ROOT, ENVIRONMENTS_OUTDIR, AWS_SUBDIR, 'example')));
-  });
-
-  test('applies in order: Namespace, then ServiceAccount, RBAC and SecretProviderClass, then the Deployment', () => {
-    const objects = readManifestDir(join(ROOT, 'dist')).map(entry => entry.object);
-    const position = (kind: string) => objects.findIndex(o => o.kind === kind);
-    expect(position('Namespace')).toBe(0);
-    for (const kind of [
-      'ServiceAccount',
-      'ClusterRole',
-      'ClusterRoleBinding',
-      'Role',
-      'RoleBinding',
-      'SecretProviderClass',
-    ]) {
-      expect(position(kind)).toBeGreaterThan(position('Namespace'));
-      expect(position(kind)).toBeLessThan(position('Deployment'));
-    }
   });
 
   test('holds only Kubernetes manifests', () => {
