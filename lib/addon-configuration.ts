@@ -47,3 +47,11 @@ export function ascpAddonConfiguration(props: AscpAddonConfigurationProps): Ascp
       : { syncSecret, enableSecretRotation: true, rotationPollInterval: props.rotation.pollInterval };
   return { 'secrets-store-csi-driver': driver };
 }
+
+/**
+ * The same driver settings as values of the Secrets Store CSI driver's own Helm chart, for a cluster where the driver
+ * and ASCP were installed with Helm rather than as the add-on (`helm upgrade ... -f` reads JSON as YAML).
+ */
+export function csiDriverHelmValues(props: AscpAddonConfigurationProps): CsiDriverAddonValues {
+  return ascpAddonConfiguration(props)['secrets-store-csi-driver'];
+}

@@ -1,7 +1,12 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { z } from 'zod';
-import { ascpAddonConfiguration, ASCP_ADDON_NAME, POD_IDENTITY_AGENT_ADDON_NAME } from './addon-configuration';
+import {
+  ascpAddonConfiguration,
+  ASCP_ADDON_NAME,
+  csiDriverHelmValues,
+  POD_IDENTITY_AGENT_ADDON_NAME,
+} from './addon-configuration';
 import { parseRoleArn } from './aws-arns';
 import { partitionOf } from './aws-regions';
 import { CoderChart } from './coder-chart';
@@ -21,6 +26,7 @@ export const AWS_FILES = {
   trustPolicy: 'trust-policy.json',
   permissionsPolicy: 'permissions-policy.json',
   addonConfiguration: 'addon-configuration.json',
+  csiDriverHelmValues: 'csi-driver-helm-values.json',
   podIdentityAssociation: 'pod-identity-association.json',
   summary: 'summary.json',
 } as const;
@@ -60,6 +66,8 @@ export interface AwsSummary {
   /** IRSA only: the ARN of that IAM OIDC provider, the trust policy's principal. */
   readonly oidcProviderArn?: string;
   readonly addons: RequiredAddon[];
+  /** With a Helm-installed driver: the values file for the secrets-store-csi-driver chart. */
+  readonly csiDriverHelmValuesFile?: string;
   /** Pod Identity only: the association, exactly as `create-pod-identity-association --cli-input-json` takes it. */
   readonly podIdentityAssociation?: PodIdentityAssociation;
   readonly podIdentityAssociationFile?: string;
@@ -125,17 +133,23 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
   checkPolicy(trustPolicySchema, trustPolicy, AWS_FILES.trustPolicy);
   checkPolicy(permissionsPolicySchema, permissionsPolicy, AWS_FILES.permissionsPolicy);
 
-  const addonConfiguration = ascpAddonConfiguration({
+  const driverSettings = {
     syncSecret: spc.syncedSecrets.length > 0,
     rotation: config.csiDriver.rotation.enabled ? { pollInterval: config.csiDriver.rotation.pollInterval } : undefined,
-  });
+  };
+  const helm = config.csiDriver.install === 'helm';
 
   const files: AwsOutputFile[] = [
     { name: AWS_FILES.trustPolicy, document: trustPolicy },
     { name: AWS_FILES.permissionsPolicy, document: permissionsPolicy },
-    { name: AWS_FILES.addonConfiguration, document: addonConfiguration },
+    helm
+      ? { name: AWS_FILES.csiDriverHelmValues, document: csiDriverHelmValues(driverSettings) }
+      : { name: AWS_FILES.addonConfiguration, document: ascpAddonConfiguration(driverSettings) },
   ];
-  const ascpAddon = { name: ASCP_ADDON_NAME, configurationValuesFile: AWS_FILES.addonConfiguration };
+  // A Helm-installed driver must not get the add-on as well: two drivers and providers on one cluster fail.
+  const ascpAddons: RequiredAddon[] = helm
+    ? []
+    : [{ name: ASCP_ADDON_NAME, configurationValuesFile: AWS_FILES.addonConfiguration }];
   const summaryBase = {
     auth: config.auth,
     cluster: { name: clusterName, region, accountId },
@@ -148,6 +162,7 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
       permissionsPolicyName: `${config.coder.name}-secrets-read`,
       permissionsPolicyFile: AWS_FILES.permissionsPolicy,
     },
+    ...(helm ? { csiDriverHelmValuesFile: AWS_FILES.csiDriverHelmValues } : {}),
   };
 
   let summary: AwsSummary;
@@ -157,7 +172,7 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
       ...summaryBase,
       oidcIssuer: issuerUrl(issuer),
       oidcProviderArn: oidcProviderArn(partition, accountId, issuer),
-      addons: [ascpAddon],
+      addons: ascpAddons,
     };
   } else {
     const association = podIdentityAssociation({
@@ -170,7 +185,7 @@ export function awsOutputFiles(config: EnvironmentConfig, chart: CoderChart): Aw
     summary = {
       ...summaryBase,
       // The agent serves Pod Identity's credentials on each node; without it the pods get none.
-      addons: [{ name: POD_IDENTITY_AGENT_ADDON_NAME }, ascpAddon],
+      addons: [{ name: POD_IDENTITY_AGENT_ADDON_NAME }, ...ascpAddons],
       podIdentityAssociation: association,
       podIdentityAssociationFile: AWS_FILES.podIdentityAssociation,
     };

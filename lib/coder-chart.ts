@@ -120,7 +120,11 @@ export class CoderChart extends Chart {
       labels,
     });
 
-    for (const workspaceNamespace of [namespace, ...config.coder.workspaceNamespaces.map(n => n.name)]) {
+    const workspaceNamespaces = [
+      ...(config.coder.workspacesInOwnNamespace ? [namespace] : []),
+      ...config.coder.workspaceNamespaces.map(n => n.name),
+    ];
+    for (const workspaceNamespace of workspaceNamespaces) {
       new CoderWorkspaceRbac(this, `WorkspaceRbac-${workspaceNamespace}`, {
         namespace: workspaceNamespace,
         serviceAccountName: config.serviceAccount.name,

@@ -145,6 +145,12 @@ const coderSettings = z.strictObject({
     .prefault({}),
   /** Namespaces besides Coder's own where Coder may create workspaces. */
   workspaceNamespaces: z.array(namespaceRef).default([]),
+  /**
+   * Let Coder create workspaces in its own namespace too, as Coder's chart does. With false, workspaces live only in
+   * workspaceNamespaces, and Coder's namespace can enforce the restricted Pod Security profile without rejecting
+   * workspace pods that do not meet it.
+   */
+  workspacesInOwnNamespace: z.boolean().default(true),
 });
 
 /** A path inside a Git repository: relative, `/`-separated, without `..`. */
@@ -225,6 +231,11 @@ export const environmentSchema = z
     }),
     csiDriver: z
       .strictObject({
+        /**
+         * How the driver and ASCP are installed: the managed EKS add-on (configured by aws/addon-configuration.json),
+         * or the Helm charts (configured by aws/csi-driver-helm-values.json).
+         */
+        install: z.enum(['addon', 'helm'], { error: 'must be addon or helm' }).default('addon'),
         /** Namespace the Secrets Store CSI driver runs in: the managed add-on's, or kube-system for a Helm install. */
         namespace: dnsLabel.default('aws-secrets-manager'),
         serviceAccountName: dnsSubdomain.default('secrets-store-csi-driver'),

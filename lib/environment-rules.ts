@@ -267,8 +267,36 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
       });
     }
 
+    const filePermission = str(secret.filePermission);
+    const readByCoder = [secret, ...list(secret.jmesPath)].some(target => str(target?.fileEnv) !== undefined);
+    // The driver writes the files as root and ignores fsGroup, so Coder (uid 1000) reads a file only through the
+    // "other" bits; a setting read through env is read by the driver itself and needs none.
+    if (
+      readByCoder &&
+      filePermission !== undefined &&
+      /^[0-7]{4}$/.test(filePermission) &&
+      !(Number.parseInt(filePermission, 8) & 0o004)
+    ) {
+      problems.push({
+        path: at('filePermission'),
+        message:
+          'must let others read the file (such as 0644): Coder reads it through fileEnv as uid 1000, and the ' +
+          'mounted files belong to root',
+        input: filePermission,
+      });
+    }
+
     const failover = secret?.failoverObject;
     if (failover === undefined || failover === null) {
+      if (failoverRegion !== undefined && isArn(objectName)) {
+        problems.push({
+          path: at('failoverObject'),
+          message:
+            `is required for an object given by ARN when secretProviderClass.failoverRegion is set: ASCP ` +
+            `would look up the ${region ?? 'primary'} ARN in ${failoverRegion} too, and fail the whole mount`,
+          input: undefined,
+        });
+      }
       return;
     }
     if (str(secret.objectAlias) === undefined) {
@@ -596,6 +624,22 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
             'fileEnv',
         });
       }
+    });
+  }
+
+  if (env.coder.workspacesInOwnNamespace && env.namespace.create && env.namespace.podSecurity === 'restricted') {
+    warnings.push({
+      path: 'namespace.podSecurity',
+      message:
+        "Coder's namespace enforces the restricted Pod Security profile and also hosts workspaces: workspace pods " +
+        "that do not meet it (Coder's stock Kubernetes template does not) will be rejected; put workspaces in " +
+        'coder.workspaceNamespaces with coder.workspacesInOwnNamespace: false, or choose baseline',
+    });
+  }
+  if (!env.coder.workspacesInOwnNamespace && env.coder.workspaceNamespaces.length === 0) {
+    warnings.push({
+      path: 'coder.workspacesInOwnNamespace',
+      message: 'is false and coder.workspaceNamespaces is empty: Coder may create workspaces nowhere',
     });
   }
 

@@ -48,25 +48,41 @@ export interface SecretMountSmokeTestProps {
   readonly requireRoleAnnotation?: boolean;
 }
 
+/** Where the Job mounts each synced Secret, as `<dir>/<Secret name>/<key>`. */
+export const SYNCED_SECRETS_DIR = '/synced';
+
 /**
- * The checking script. It receives what to check as arguments (`file:<name>`, `key:<Secret>/<key>:<variable>`),
- * never interpolated into the script, and it prints names only, never a value.
+ * The checking script. It receives what to check as arguments (`file:<name>` for a file of the CSI mount,
+ * `key:<Secret>/<key>` for a key of a synced Secret), never interpolated into the script, and prints names only,
+ * never a value. The driver creates a synced Secret a moment after the mount, and the kubelet fills an optional
+ * Secret volume once the Secret exists, so the script checks again every POLL_SECONDS until WAIT_SECONDS have passed.
  */
 export const SMOKE_TEST_SCRIPT = `
-missing=0
-for check in "$@"; do
-  case "$check" in
-    file:*)
-      f="\${check#file:}"
-      if [ -s "$MOUNT/$f" ]; then echo "ok: file $f"
-      else echo "MISSING: file $f is absent or empty in $MOUNT"; missing=1; fi ;;
-    key:*)
-      spec="\${check#key:}"; var="\${spec##*:}"; ref="\${spec%:*}"
-      eval "value=\\\${$var}"
-      if [ -n "$value" ]; then echo "ok: synced Secret key $ref"
-      else echo "MISSING: synced Secret key $ref"; missing=1; fi ;;
-  esac
+run_checks() {
+  missing=0
+  for check in "$@"; do
+    case "$check" in
+      file:*) path="$MOUNT/\${check#file:}"; what="file \${check#file:}" ;;
+      key:*) path="$SYNCED/\${check#key:}"; what="synced Secret key \${check#key:}" ;;
+      *) continue ;;
+    esac
+    if [ -s "$path" ]; then
+      if [ "$report" = 1 ]; then echo "ok: $what"; fi
+    else
+      missing=1
+      if [ "$report" = 1 ]; then echo "MISSING: $what is absent or empty"; fi
+    fi
+  done
+}
+deadline=$(( $(date +%s) + WAIT_SECONDS ))
+report=0
+run_checks "$@"
+while [ "$missing" -ne 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+  sleep "$POLL_SECONDS"
+  run_checks "$@"
 done
+report=1
+run_checks "$@"
 if [ "$missing" -ne 0 ]; then echo "smoke test failed"; exit 1; fi
 echo "smoke test passed"
 `.trim();
@@ -85,23 +101,33 @@ export class SecretMountSmokeTest extends Construct {
     super(scope, id);
 
     const spc = props.secretProviderClass;
-    const keys = spc.syncedSecrets.flatMap(secret => secret.data.map(d => ({ secret: secret.secretName, key: d.key })));
+    const deadline = props.activeDeadlineSeconds ?? 180;
     const env: k8s.EnvVar[] = [
       { name: 'MOUNT', value: props.mountPath },
-      // Optional, so that a missing key is reported by name instead of stopping the pod before the script runs.
-      ...keys.map((k, i) => ({
-        name: `SYNCED_KEY_${i}`,
-        valueFrom: { secretKeyRef: { name: k.secret, key: k.key, optional: true } },
-      })),
+      { name: 'SYNCED', value: SYNCED_SECRETS_DIR },
+      // Leave time to report before Kubernetes stops the pod at the deadline.
+      { name: 'WAIT_SECONDS', value: String(Math.max(0, deadline - 30)) },
+      { name: 'POLL_SECONDS', value: '5' },
     ];
     const checks = [
       ...spc.mountedFiles.map(file => `file:${file}`),
-      ...keys.map((k, i) => `key:${k.secret}/${k.key}:SYNCED_KEY_${i}`),
+      ...spc.syncedSecrets.flatMap(secret => secret.data.map(d => `key:${secret.secretName}/${d.key}`)),
     ];
+    // Each synced Secret as an optional volume: a missing Secret or key is then reported by name, where an env
+    // reference would stop the pod before the script runs, and the script never holds a value in its environment.
+    const syncedVolumes: k8s.Volume[] = spc.syncedSecrets.map((secret, i) => ({
+      name: `synced-${i}`,
+      secret: { secretName: secret.secretName, optional: true },
+    }));
+    const syncedMounts: k8s.VolumeMount[] = spc.syncedSecrets.map((secret, i) => ({
+      name: `synced-${i}`,
+      mountPath: `${SYNCED_SECRETS_DIR}/${secret.secretName}`,
+      readOnly: true,
+    }));
 
     const spec: k8s.JobSpec = {
       backoffLimit: 0,
-      activeDeadlineSeconds: props.activeDeadlineSeconds ?? 180,
+      activeDeadlineSeconds: deadline,
       ttlSecondsAfterFinished: props.ttlSecondsAfterFinished ?? 3600,
       template: {
         metadata: { labels: { 'app.kubernetes.io/name': 'secret-mount-smoke-test' } },
@@ -110,10 +136,11 @@ export class SecretMountSmokeTest extends Construct {
           // ASCP gets the pod's identity through the CSI driver; the script itself never calls the Kubernetes API.
           automountServiceAccountToken: false,
           restartPolicy: 'Never',
+          // Coder's user, so that the files are checked as Coder would read them.
           securityContext: {
             runAsNonRoot: true,
-            runAsUser: 65534,
-            runAsGroup: 65534,
+            runAsUser: 1000,
+            runAsGroup: 1000,
             seccompProfile: { type: 'RuntimeDefault' },
           },
           containers: [
@@ -132,7 +159,7 @@ export class SecretMountSmokeTest extends Construct {
                 readOnlyRootFilesystem: true,
                 capabilities: { drop: ['ALL'] },
               },
-              volumeMounts: [{ name: 'secrets-store', mountPath: props.mountPath, readOnly: true }],
+              volumeMounts: [{ name: 'secrets-store', mountPath: props.mountPath, readOnly: true }, ...syncedMounts],
             },
           ],
           volumes: [
@@ -144,6 +171,7 @@ export class SecretMountSmokeTest extends Construct {
                 volumeAttributes: { secretProviderClass: spc.name },
               },
             },
+            ...syncedVolumes,
           ],
         },
       },

@@ -24,7 +24,7 @@ describe('Argo CD sync waves', () => {
     const objects = synthObjects(exampleConfig());
 
     // WHEN
-    const wave = (kind: string) => waveOf(find(objects, kind));
+    const wave = (kind: string) => waveOf(find(objects, kind, kind === 'Namespace' ? 'coder' : undefined));
 
     // THEN
     const prerequisites = ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'];
@@ -33,7 +33,7 @@ describe('Argo CD sync waves', () => {
       expect(wave(kind)).toBeLessThan(wave('Deployment'));
       expect(wave(kind)).toBeLessThan(wave('Service'));
     }
-    expect(find(objects, 'Namespace').metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: '-1' });
+    expect(find(objects, 'Namespace', 'coder').metadata.annotations).toEqual({ [SYNC_WAVE_ANNOTATION]: '-1' });
     expect(find(objects, 'SecretProviderClass').metadata.annotations).toEqual({
       [SYNC_WAVE_ANNOTATION]: '0',
       [SYNC_OPTIONS_ANNOTATION]: SKIP_DRY_RUN_ON_MISSING_RESOURCE,

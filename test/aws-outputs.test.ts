@@ -204,7 +204,11 @@ describe('every generated policy', () => {
         raw.secretProviderClass.failoverRegion = 'us-west-2';
         raw.secrets.push(
           { objectName: '/coder/license', objectType: 'ssmparameter', objectAlias: 'license' },
-          { objectName: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/tls-AbCdEf', objectAlias: 'tls' },
+          {
+            objectName: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/tls-AbCdEf',
+            objectAlias: 'tls',
+            failoverObject: { objectName: 'arn:aws:secretsmanager:us-west-2:111122223333:secret:coder/tls-XyZabc' },
+          },
         );
       }),
     ],
@@ -253,6 +257,7 @@ describe('every generated policy', () => {
       'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/github-oauth-??????',
       'arn:aws:secretsmanager:us-west-2:111122223333:secret:coder/github-oauth-??????',
       'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/tls-AbCdEf',
+      'arn:aws:secretsmanager:us-west-2:111122223333:secret:coder/tls-XyZabc',
     ]);
     expect(policy.Statement[1].Resource).toEqual([
       'arn:aws:ssm:us-east-1:111122223333:parameter/coder/license',

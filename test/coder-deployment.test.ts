@@ -155,8 +155,14 @@ describe('Coder Service', () => {
 describe('Coder workspace RBAC', () => {
   const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
+  // As Coder's chart does: workspaces in Coder's own namespace, and nowhere else.
+  const chartDefault = (raw: any) => {
+    delete raw.coder.workspacesInOwnNamespace;
+    delete raw.coder.workspaceNamespaces;
+  };
+
   test('lets Coder manage pods, volumes and deployments in its namespace', () => {
-    const objects = synthObjects(exampleConfig());
+    const objects = synthObjects(exampleConfig(chartDefault));
     const role = find(objects, 'Role');
     expect(role.metadata).toMatchObject({ name: 'coder-workspace-perms', namespace: 'coder' });
     expect(role.rules).toEqual([
@@ -176,6 +182,7 @@ describe('Coder workspace RBAC', () => {
   test('copies the Role into each extra workspace namespace, creating it unless it exists', () => {
     const objects = synthObjects(
       exampleConfig(raw => {
+        chartDefault(raw);
         raw.coder.workspaceNamespaces = [{ name: 'workspaces-a' }, { name: 'workspaces-b', create: false }];
       }),
     );
@@ -193,9 +200,18 @@ describe('Coder workspace RBAC', () => {
   test('an existing namespace is not emitted', () => {
     const objects = synthObjects(
       exampleConfig(raw => {
+        chartDefault(raw);
         raw.namespace.create = false;
       }),
     );
     expect(objects.some(o => o.kind === 'Namespace')).toBe(false);
+  });
+
+  test("keeps workspaces out of Coder's namespace when asked, as the example does", () => {
+    const objects = synthObjects(exampleConfig());
+    expect(objects.filter(o => o.kind === 'Role').map(o => o.metadata.namespace)).toEqual(['coder-workspaces']);
+    expect(find(objects, 'RoleBinding').subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'coder', namespace: 'coder' },
+    ]);
   });
 });

@@ -45,8 +45,10 @@ describe('CsiSecretSyncRbac', () => {
 
   test('cluster-scoped objects carry no namespace', () => {
     const objects = synthObjects(exampleConfig());
-    for (const kind of ['Namespace', 'ClusterRole', 'ClusterRoleBinding']) {
-      expect(find(objects, kind).metadata.namespace).toBeUndefined();
+    const clusterScoped = objects.filter(o => ['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind));
+    expect(clusterScoped.map(o => o.kind)).toEqual(['Namespace', 'Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+    for (const object of clusterScoped) {
+      expect(object.metadata.namespace).toBeUndefined();
     }
   });
 });

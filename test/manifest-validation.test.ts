@@ -242,7 +242,7 @@ describe('npm run validate', () => {
     const result = run('-R', 'dist', ENVIRONMENT_MANIFESTS, ARGOCD_OUTPUTS);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^schemas: Kubernetes 1\.33\.0 \(npm kubernetes-models\); Argo CD 2\.14\.11 CRDs/m);
-    expect(result.stdout).toMatch(/^dist: 10 objects in 2 files, 0 problems$/m);
+    expect(result.stdout).toMatch(/^dist: 11 objects in 2 files, 0 problems$/m);
     expect(result.stdout).toMatch(new RegExp(`^${ENVIRONMENT_MANIFESTS}: \\d+ objects in 4 files, 0 problems$`, 'm'));
     expect(result.stdout).toMatch(new RegExp(`^${ARGOCD_OUTPUTS}: 3 objects in 3 files, 0 problems$`, 'm'));
     expect(result.status).toBe(0);

@@ -21,6 +21,7 @@ describe('the plan', () => {
     expect(objects[0]).toBe('1. Namespace coder 0000-coder-cluster.k8s.yaml');
     expect(objects.map(o => o.split(' ')[1])).toEqual([
       'Namespace',
+      'Namespace',
       'ClusterRole',
       'ClusterRoleBinding',
       'ServiceAccount',

@@ -1,6 +1,6 @@
-import { spawnSync } from 'child_process';
+import { spawn } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { dirname, join } from 'path';
 import { SMOKE_TEST_SCRIPT } from '../lib/secret-mount-smoke-test';
 import { exampleConfig, Manifest, synthObjects, tempDir } from './support';
 
@@ -49,7 +49,7 @@ describe('the secret mount smoke test Job', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  test('mounts the same SecretProviderClass read-only', () => {
+  test('mounts the same SecretProviderClass read-only, and the synced Secret as an optional volume', () => {
     expect(pod.volumes).toEqual([
       {
         name: 'secrets-store',
@@ -59,26 +59,30 @@ describe('the secret mount smoke test Job', () => {
           volumeAttributes: { secretProviderClass: 'coder-secrets' },
         },
       },
+      { name: 'synced-0', secret: { secretName: 'coder-secrets', optional: true } },
     ]);
     expect(container.volumeMounts).toEqual([
       { name: 'secrets-store', mountPath: '/mnt/secrets-store', readOnly: true },
+      { name: 'synced-0', mountPath: '/synced/coder-secrets', readOnly: true },
     ]);
   });
 
-  test('checks every mounted file and every synced key, by name', () => {
+  test('checks every mounted file and every synced key, by name, holding no value in its environment', () => {
     expect(container.command.slice(4)).toEqual([
       'file:pg-connection-url',
       'file:github-oauth.json',
       'file:github-client-id',
       'file:github-client-secret',
-      'key:coder-secrets/pg-connection-url:SYNCED_KEY_0',
-      'key:coder-secrets/github-client-id:SYNCED_KEY_1',
-      'key:coder-secrets/github-client-secret:SYNCED_KEY_2',
+      'key:coder-secrets/pg-connection-url',
+      'key:coder-secrets/github-client-id',
+      'key:coder-secrets/github-client-secret',
     ]);
-    expect(container.env).toContainEqual({
-      name: 'SYNCED_KEY_0',
-      valueFrom: { secretKeyRef: { name: 'coder-secrets', key: 'pg-connection-url', optional: true } },
-    });
+    expect(container.env).toEqual([
+      { name: 'MOUNT', value: '/mnt/secrets-store' },
+      { name: 'SYNCED', value: '/synced' },
+      { name: 'WAIT_SECONDS', value: '150' },
+      { name: 'POLL_SECONDS', value: '5' },
+    ]);
   });
 
   test('uses a small pinned image, finishes in bounded time and cleans itself up', () => {
@@ -87,11 +91,11 @@ describe('the secret mount smoke test Job', () => {
     expect(pod.restartPolicy).toBe('Never');
   });
 
-  test('meets the restricted profile with a non-root user of its own', () => {
+  test("meets the restricted profile, as Coder's user", () => {
     expect(pod.securityContext).toEqual({
       runAsNonRoot: true,
-      runAsUser: 65534,
-      runAsGroup: 65534,
+      runAsUser: 1000,
+      runAsGroup: 1000,
       seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(container.securityContext).toEqual({
@@ -123,45 +127,86 @@ describe('the secret mount smoke test Job', () => {
 });
 
 describe('the smoke test script', () => {
-  /** Runs the script as the Job would, in a scratch mount, and returns its exit code and output. */
-  function runScript(files: Record<string, string>, keys: Record<string, string | undefined>, checks: string[]) {
-    const mount = join(tempDir(), 'mnt');
-    mkdirSync(mount);
-    for (const [name, content] of Object.entries(files)) {
-      writeFileSync(join(mount, name), content);
-    }
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', MOUNT: mount };
-    for (const [name, value] of Object.entries(keys)) {
-      if (value !== undefined) {
-        env[name] = value;
-      }
-    }
-    const result = spawnSync('sh', ['-c', SMOKE_TEST_SCRIPT, 'smoke-test', ...checks], { env, encoding: 'utf8' });
-    return { status: result.status, output: result.stdout + result.stderr };
+  interface Scratch {
+    readonly mount: string;
+    readonly synced: string;
   }
 
-  const checks = ['file:db-url', 'file:oauth.json', 'key:coder-secrets/db-url:SYNCED_KEY_0'];
+  /** A CSI mount and a folder of synced Secrets (`<Secret>/<key>` files), as the Job sees them. */
+  function scratch(files: Record<string, string>, synced: Record<string, string>): Scratch {
+    const root = tempDir();
+    const dirs = { mount: join(root, 'mnt'), synced: join(root, 'synced') };
+    mkdirSync(dirs.mount);
+    mkdirSync(dirs.synced);
+    for (const [name, content] of Object.entries(files)) {
+      writeFileSync(join(dirs.mount, name), content);
+    }
+    for (const [path, content] of Object.entries(synced)) {
+      addSynced(dirs, path, content);
+    }
+    return dirs;
+  }
+
+  function addSynced(dirs: Scratch, path: string, content: string): void {
+    mkdirSync(dirname(join(dirs.synced, path)), { recursive: true });
+    writeFileSync(join(dirs.synced, path), content);
+  }
+
+  /** Runs the script as the Job would and resolves with its exit code and output. */
+  function runScript(
+    dirs: Scratch,
+    checks: string[],
+    waitSeconds = 0,
+  ): Promise<{ status: number | null; output: string }> {
+    const env = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      MOUNT: dirs.mount,
+      SYNCED: dirs.synced,
+      WAIT_SECONDS: String(waitSeconds),
+      POLL_SECONDS: '1',
+    };
+    const child = spawn('sh', ['-c', SMOKE_TEST_SCRIPT, 'smoke-test', ...checks], { env });
+    let output = '';
+    child.stdout.on('data', chunk => (output += chunk));
+    child.stderr.on('data', chunk => (output += chunk));
+    return new Promise(resolve => child.on('close', status => resolve({ status, output })));
+  }
+
+  const checks = ['file:db-url', 'file:oauth.json', 'key:coder-secrets/db-url'];
   const value = ['placeholder', 'value', 'never', 'printed'].join('-');
 
-  test('passes when every file and key is there, printing names and no value', () => {
-    const result = runScript({ 'db-url': value, 'oauth.json': value }, { SYNCED_KEY_0: value }, checks);
+  test('passes when every file and key is there, printing names and no value', async () => {
+    const result = await runScript(
+      scratch({ 'db-url': value, 'oauth.json': value }, { 'coder-secrets/db-url': value }),
+      checks,
+    );
     expect(result.status).toBe(0);
     expect(result.output).toBe(
       'ok: file db-url\nok: file oauth.json\nok: synced Secret key coder-secrets/db-url\nsmoke test passed\n',
     );
   });
 
-  test('fails naming an absent file, an empty file and a missing key, still printing no value', () => {
-    const result = runScript({ 'oauth.json': '' }, { SYNCED_KEY_0: undefined }, checks);
+  test('fails naming an absent file, an empty file and a missing key, still printing no value', async () => {
+    const result = await runScript(scratch({ 'oauth.json': '' }, {}), checks);
     expect(result.status).toBe(1);
     expect(result.output).toContain('MISSING: file db-url is absent or empty');
     expect(result.output).toContain('MISSING: file oauth.json is absent or empty');
-    expect(result.output).toContain('MISSING: synced Secret key coder-secrets/db-url');
+    expect(result.output).toContain('MISSING: synced Secret key coder-secrets/db-url is absent or empty');
+    expect(result.output).not.toContain(value);
     expect(result.output).toMatch(/smoke test failed\n$/);
   });
 
-  test('treats a file name as data, never as code', () => {
-    const result = runScript({}, {}, ['file:$(touch /tmp/pwned-by-smoke-test)']);
+  test('waits for a synced Secret that appears after the mount', async () => {
+    const dirs = scratch({ 'db-url': value, 'oauth.json': value }, {});
+    const run = runScript(dirs, checks, 10);
+    setTimeout(() => addSynced(dirs, 'coder-secrets/db-url', value), 1500);
+    const result = await run;
+    expect(result.status).toBe(0);
+    expect(result.output).toContain('ok: synced Secret key coder-secrets/db-url');
+  });
+
+  test('treats a file name as data, never as code', async () => {
+    const result = await runScript(scratch({}, {}), ['file:$(touch /tmp/pwned-by-smoke-test)']);
     expect(result.status).toBe(1);
     expect(result.output).toContain('MISSING: file $(touch /tmp/pwned-by-smoke-test)');
   });
