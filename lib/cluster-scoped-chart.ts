@@ -1,6 +1,7 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { secretWiring } from './coder-chart';
 import { CsiSecretSyncRbac } from './csi-secret-sync-rbac';
 import { EnvironmentConfig } from './environment-config';
 import { clusterScopeProblems, describeObject, Manifest, validationOnce } from './manifest-checks';
@@ -48,6 +49,10 @@ export class ClusterScopedChart extends Chart {
       new k8s.KubeNamespace(this, `Namespace-${namespace.name}`, { metadata: { name: namespace.name, labels } });
     }
 
+    // Without a synced Secret the driver needs no right on Secrets at all.
+    if (secretWiring(config).syncedKeys.length === 0) {
+      return;
+    }
     const rbac = new CsiSecretSyncRbac(this, 'CsiSecretSyncRbac', {
       driverNamespace: config.csiDriver.namespace,
       driverServiceAccountName: config.csiDriver.serviceAccountName,

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { KMS_KEY_ARN, ROLE_ARN } from './aws-arns';
 import { QUANTITY } from './quantity';
+import { redactSecretMaterial } from './secret-scan';
 import { isAwsRegion } from './aws-regions';
 import { parseOidcIssuer } from './eks-oidc-issuer';
 import { isSecretSetting, urlHasCredentials } from './coder-settings';
@@ -297,7 +298,11 @@ export const environmentSchema = z
           .min(30, { error: 'must be at least 30' })
           .max(3600, { error: 'must be at most 3600' })
           .default(180),
-        ttlSecondsAfterFinished: z.int().min(0, { error: 'must not be negative' }).default(3600),
+        ttlSecondsAfterFinished: z
+          .int()
+          .min(0, { error: 'must not be negative' })
+          .max(2_147_483_647, { error: 'must fit in 32 bits' })
+          .default(3600),
       })
       .prefault({}),
   })
@@ -379,15 +384,21 @@ function mayHoldSecret(path: readonly PropertyKey[], value: unknown): boolean {
   return (setting !== undefined && isSecretSetting(setting)) || looksSecret(value);
 }
 
+/**
+ * A field path and message safe to print: a key or a quoted name that looks like secret material (a mistake the
+ * rules refuse) is replaced by `<hidden>`, so that the refusal does not itself leak it.
+ */
+function safeProblem(path: readonly PropertyKey[], message: string): ConfigProblem {
+  const safePath = path.map(key => (typeof key === 'string' && looksSecret(key) ? '<hidden>' : key));
+  return { path: formatPath(safePath), message: redactSecretMaterial(message) };
+}
+
 function problemsOf(error: z.ZodError): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push({
-          path: formatPath([...issue.path, key]),
-          message: 'unknown field (check its spelling and indentation)',
-        });
+        problems.push(safeProblem([...issue.path, key], 'unknown field (check its spelling and indentation)'));
       }
       continue;
     }
@@ -399,11 +410,11 @@ function problemsOf(error: z.ZodError): ConfigProblem[] {
           ? `key ${issue.issues.map(i => i.message).join('; ')}`
           : issue.message;
     if (issue.code === 'custom' && issue.params?.hideInput) {
-      problems.push({ path: formatPath(issue.path), message });
+      problems.push(safeProblem(issue.path, message));
     } else if (mayHoldSecret(issue.path, input)) {
-      problems.push({ path: formatPath(issue.path), message: `${message} (the value is not shown)` });
+      problems.push(safeProblem(issue.path, `${message} (the value is not shown)`));
     } else {
-      problems.push({ path: formatPath(issue.path), message: `${message}, got ${describeValue(input)}` });
+      problems.push(safeProblem(issue.path, `${message}, got ${describeValue(input)}`));
     }
   }
   return problems;

@@ -1,3 +1,4 @@
+import * as jmespath from 'jmespath';
 import { posix } from 'path';
 import { isArn, parseArn, parseKmsKeyArn, parseRoleArn, parseSecretArn, ROLE_ARN } from './aws-arns';
 import { isAwsRegion, partitionOf } from './aws-regions';
@@ -63,6 +64,38 @@ export function environmentRuleProblems(env: any): RuleProblem[] {
   }
 
   problems.push(...namespaceProblems(env), ...mountPathProblems(env), ...resourceProblems(env));
+  problems.push(...secretMaterialProblems(env));
+  return problems;
+}
+
+/**
+ * An environment file names secrets and never holds one: any key or value that looks like secret material (a password
+ * in a URL or a query, a private key, an access key, a long random token) is refused wherever it stands. Plain Coder
+ * settings get their own, more specific, message in {@link coderEnvProblems}.
+ */
+function secretMaterialProblems(document: unknown): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  const visit = (value: unknown, path: (string | number)[]) => {
+    if (path[0] === 'coder' && path[1] === 'env') {
+      return;
+    }
+    if (typeof value === 'string') {
+      if (looksSecret(value)) {
+        problems.push({
+          path,
+          message: 'looks like secret material; an environment file holds names and ARNs only (the value is not shown)',
+          hideInput: true,
+        });
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, [...path, i]));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        visit(item, [...path, key]);
+      }
+    }
+  };
+  visit(document, []);
   return problems;
 }
 
@@ -259,13 +292,27 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
     problems.push(...objectNameProblems(objectName, objectType, region, at('objectName'), at('objectType')));
 
     const isSsm = objectType === 'ssmparameter';
-    if (isSsm && secret.objectVersion !== undefined && secret.objectVersionLabel !== undefined) {
+    problems.push(
+      ...versionProblems(secret, isSsm, at),
+      ...versionProblems(record(secret.failoverObject), isSsm, (...rest) => at('failoverObject', ...rest)),
+    );
+    if (isSsm && !isArn(objectName) && objectName.includes('/') && !objectName.startsWith('/')) {
       problems.push({
-        path: at('objectVersionLabel'),
-        message: 'an SSM parameter takes objectVersion or objectVersionLabel, not both',
-        input: secret.objectVersionLabel,
+        path: at('objectName'),
+        message: 'must start with "/": SSM requires a leading slash on a hierarchical parameter name',
+        input: objectName,
       });
     }
+    list(secret.jmesPath).forEach((entry, j) => {
+      const expression = str(entry?.path);
+      if (expression !== undefined && expression !== '' && !isJmesPath(expression)) {
+        problems.push({
+          path: at('jmesPath', j, 'path'),
+          message: 'must be a JMESPath expression (quote a key with "-" in it, as "client-id")',
+          input: expression,
+        });
+      }
+    });
 
     const filePermission = str(secret.filePermission);
     const readByCoder = [secret, ...list(secret.jmesPath)].some(target => str(target?.fileEnv) !== undefined);
@@ -334,6 +381,58 @@ function secretObjectProblems(env: any, region: string | undefined): RuleProblem
     }
   });
   return problems;
+}
+
+/** Whether ASCP's JMESPath implementation could compile the expression. */
+function isJmesPath(expression: string): boolean {
+  // The package exports compile(), which parses without evaluating; its type definitions only declare search().
+  const { compile } = jmespath as unknown as { compile(expression: string): unknown };
+  try {
+    compile(expression);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The version fields of an object or of its failover object: an SSM parameter takes a version number or a label, not
+ * both; a Secrets Manager version id is a UUID-like string of 32 to 64 characters.
+ */
+function versionProblems(
+  object: Record<string, unknown>,
+  isSsm: boolean,
+  at: (...rest: (string | number)[]) => (string | number)[],
+): RuleProblem[] {
+  const version = object.objectVersion;
+  if (isSsm && version !== undefined && object.objectVersionLabel !== undefined) {
+    return [
+      {
+        path: at('objectVersionLabel'),
+        message: 'an SSM parameter takes objectVersion or objectVersionLabel, not both',
+        input: object.objectVersionLabel,
+      },
+    ];
+  }
+  if (typeof version !== 'string') {
+    return [];
+  }
+  if (isSsm && !/^\d+$/.test(version)) {
+    return [
+      { path: at('objectVersion'), message: 'must be an SSM parameter version number such as 3', input: version },
+    ];
+  }
+  if (!isSsm && !/^[A-Za-z0-9-]{32,64}$/.test(version)) {
+    return [
+      {
+        path: at('objectVersion'),
+        message:
+          'must be a Secrets Manager version id (32 to 64 characters); use objectVersionLabel for AWSCURRENT and the like',
+        input: version,
+      },
+    ];
+  }
+  return [];
 }
 
 /** Characters AWS allows in a secret's name, and in a parameter's. */
@@ -471,6 +570,20 @@ function mountedFileProblems(env: any): RuleProblem[] {
     }
   };
 
+  const fileClashes = () => {
+    // With pathTranslation "False" a name with "/" is a file in a folder, which cannot share a name with a file.
+    for (const [file, owner] of files) {
+      for (const [other] of files) {
+        if (other.startsWith(`${file}/`)) {
+          problems.push({
+            path: [],
+            message: `mounted file "${file}" (${owner}) would also have to be the folder of "${other}"`,
+          });
+        }
+      }
+    }
+  };
+
   list(env?.secrets).forEach((secret, i) => {
     const objectName = str(secret?.objectName);
     const objectAlias = str(secret?.objectAlias);
@@ -495,6 +608,7 @@ function mountedFileProblems(env: any): RuleProblem[] {
       }
     });
   });
+  fileClashes();
   return problems;
 }
 
@@ -641,6 +755,10 @@ export function environmentWarnings(env: EnvironmentConfig): RuleWarning[] {
       path: 'coder.workspacesInOwnNamespace',
       message: 'is false and coder.workspaceNamespaces is empty: Coder may create workspaces nowhere',
     });
+  }
+
+  if (env.auth === 'podIdentity' && env.cluster.oidcIssuer !== undefined) {
+    warnings.push({ path: 'cluster.oidcIssuer', message: 'is not used with auth: podIdentity' });
   }
 
   if (env.coder.replicas > 1) {

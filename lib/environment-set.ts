@@ -93,29 +93,51 @@ export function loadEnvironmentSet(envDir: string): NamedEnvironment[] {
 }
 
 /**
- * Two environments that deploy Coder into the same namespace of the same cluster would fight over the same objects
- * (and, with Argo CD, two Applications would prune each other's).
+ * Environments that share a cluster must not share a namespace: each environment's Coder, workspace RoleBindings and
+ * (with Argo CD) Application would overwrite or prune the other's. They must also agree on the CSI driver's
+ * namespace, because they all emit the same cluster-wide secret-sync ClusterRoleBinding.
  */
 function overlapProblems(environments: readonly NamedEnvironment[]): ConfigError[] {
-  const seen = new Map<string, NamedEnvironment>();
+  const owners = new Map<string, NamedEnvironment>();
+  const drivers = new Map<string, NamedEnvironment>();
   const errors: ConfigError[] = [];
   for (const environment of environments) {
-    const { cluster, namespace } = environment.config;
-    const key = `${cluster.accountId}/${cluster.region}/${cluster.name}/${namespace.name}`;
-    const other = seen.get(key);
-    if (other !== undefined) {
-      errors.push(
-        new ConfigError(environment.file, [
-          {
-            path: 'namespace.name',
-            message:
-              `${other.file} already deploys Coder into namespace ${namespace.name} of cluster ${cluster.name}; ` +
-              'give each environment its own cluster or namespace',
-          },
-        ]),
-      );
-    } else {
-      seen.set(key, environment);
+    const { cluster, namespace, coder, csiDriver } = environment.config;
+    const clusterKey = `${cluster.accountId}/${cluster.region}/${cluster.name}`;
+    const problems: { path: string; message: string }[] = [];
+
+    const namespaces = [
+      { path: 'namespace.name', name: namespace.name },
+      ...coder.workspaceNamespaces.map((n, i) => ({ path: `coder.workspaceNamespaces[${i}].name`, name: n.name })),
+    ];
+    for (const { path, name } of namespaces) {
+      const other = owners.get(`${clusterKey}/${name}`);
+      if (other !== undefined && other !== environment) {
+        problems.push({
+          path,
+          message:
+            `${other.file} already uses namespace ${name} of cluster ${cluster.name}; give each environment ` +
+            'namespaces of its own',
+        });
+      } else {
+        owners.set(`${clusterKey}/${name}`, environment);
+      }
+    }
+
+    const driver = drivers.get(clusterKey);
+    if (driver === undefined) {
+      drivers.set(clusterKey, environment);
+    } else if (driver.config.csiDriver.namespace !== csiDriver.namespace) {
+      problems.push({
+        path: 'csiDriver.namespace',
+        message:
+          `${driver.file} says the driver of cluster ${cluster.name} runs in ${driver.config.csiDriver.namespace}, ` +
+          `this file says ${csiDriver.namespace}; a cluster has one driver`,
+      });
+    }
+
+    if (problems.length > 0) {
+      errors.push(new ConfigError(environment.file, problems));
     }
   }
   return errors;

@@ -32,6 +32,8 @@ export interface IdentityChain {
   readonly trustSubject: string;
   readonly providerClass: string;
   readonly region: string;
+  /** The region ASCP falls back to, if any. */
+  readonly failoverRegion?: string;
   readonly routes: SecretRoute[];
 }
 
@@ -93,6 +95,7 @@ export function identityChains(objects: readonly Manifest[], options: PlanOption
             : `system:serviceaccount:${namespace}:${pod.serviceAccountName}`,
         providerClass: describeObject(spc),
         region: spc.spec.parameters?.region,
+        failoverRegion: spc.spec.parameters?.failoverRegion,
         routes: secretRoutes(spc, container, mount.mountPath),
       });
     }
@@ -147,7 +150,8 @@ export function renderPlan(title: string, entries: readonly ManifestEntry[], opt
     lines.push('', `Identity of ${chain.workload}:`);
     lines.push(`  pod runs as ServiceAccount ${chain.serviceAccount}`);
     lines.push(`  ServiceAccount ${chain.serviceAccount} assumes ${chain.role}, trust subject ${chain.trustSubject}`);
-    lines.push(`  ${chain.providerClass} reads in ${chain.region}:`);
+    const failover = chain.failoverRegion ? ` (failover ${chain.failoverRegion})` : '';
+    lines.push(`  ${chain.providerClass} reads in ${chain.region}${failover}:`);
     for (const r of chain.routes) {
       const links = [
         r.source,

@@ -1,4 +1,15 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'path';
 
 /** One directory to replace: `dest` becomes a copy of `source`. */
@@ -14,15 +25,43 @@ export interface Publication {
  * @throws Error naming the directory and what it would replace
  */
 export function assertReplaceable(dir: string, keep: readonly string[] = [process.cwd()]): void {
-  const target = resolve(dir);
+  const target = realPath(dir);
   if (existsSync(target) && !statSync(target).isDirectory()) {
     throw new Error(`output directory ${dir} is an existing file; choose a directory`);
   }
   for (const path of keep) {
-    if (contains(target, resolve(path))) {
+    if (contains(target, realPath(path))) {
       throw new Error(`output directory ${dir} would replace ${path}, which it holds; choose a directory of its own`);
     }
   }
+}
+
+/**
+ * Refuses destinations that are the same directory or lie one inside another: replacing one would replace or
+ * remove the other.
+ */
+export function assertSeparate(dirs: readonly string[]): void {
+  const targets = dirs.map(realPath);
+  for (const [i, a] of targets.entries()) {
+    for (const b of targets.slice(i + 1)) {
+      if (contains(a, b) || contains(b, a)) {
+        throw new Error(`output directories ${a} and ${b} must be separate, neither inside the other`);
+      }
+    }
+  }
+}
+
+/**
+ * The absolute path with symbolic links resolved, as far as it exists: an input reached through a link is still
+ * recognised inside an output directory.
+ */
+function realPath(path: string): string {
+  const absolute = resolve(path);
+  let existing = absolute;
+  while (!existsSync(existing) && dirname(existing) !== existing) {
+    existing = dirname(existing);
+  }
+  return join(realpathSync(existing), relative(existing, absolute));
 }
 
 /**
@@ -32,7 +71,23 @@ export function assertReplaceable(dir: string, keep: readonly string[] = [proces
 export function stagingDirFor(dest: string): string {
   const target = resolve(dest);
   mkdirSync(dirname(target), { recursive: true });
+  recoverInterruptedSwap(target);
   return mkdtempSync(join(dirname(target), `.${basename(target)}.incoming-`));
+}
+
+/**
+ * Cleans up after a run that was killed part way: its staging folders are removed, and if it died between moving
+ * the old output aside and moving the new one in, the old output is put back.
+ */
+function recoverInterruptedSwap(target: string): void {
+  const siblings = readdirSync(dirname(target));
+  const leftovers = (kind: string) =>
+    siblings.filter(name => name.startsWith(`.${basename(target)}.${kind}-`)).map(name => join(dirname(target), name));
+  const previous = leftovers('previous');
+  if (!existsSync(target) && previous.length > 0) {
+    renameSync(previous.pop()!, target);
+  }
+  removeAll([...previous, ...leftovers('incoming')]);
 }
 
 /** Whether `source` is a directory that {@link stagingDirFor} made for `target`. */
@@ -60,14 +115,8 @@ export function publishDirectories(publications: readonly Publication[], keep?: 
   for (const publication of publications) {
     assertReplaceable(publication.dest, keep);
   }
+  assertSeparate(publications.map(p => p.dest));
   const targets = publications.map(p => resolve(p.dest));
-  for (const [i, a] of targets.entries()) {
-    for (const b of targets.slice(i + 1)) {
-      if (contains(a, b) || contains(b, a)) {
-        throw new Error(`output directories ${a} and ${b} must be separate, neither inside the other`);
-      }
-    }
-  }
 
   // A source made by stagingDirFor is renamed into place; any other is copied beside its target first.
   const prepared: { target: string; incoming: string }[] = [];

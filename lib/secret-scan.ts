@@ -12,6 +12,8 @@ export interface SecretFinding {
 
 const DETECTORS: readonly { kind: string; pattern: RegExp }[] = [
   { kind: 'connection string with a password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/:@'"]+:[^\s/@'"]+@[^\s'"]+/gi },
+  // A `password=` parameter of a URL query or a key=value connection string, with a value of three characters or more.
+  { kind: 'password parameter', pattern: /(?<=^|[\s?&;])(?:ssl)?password=[^\s&;'"`()[\]/]{3,}/gi },
   { kind: 'private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/g },
   { kind: 'AWS access key id', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g },
 ];
@@ -51,28 +53,56 @@ function looksLikeWords(token: string): boolean {
   return wordChars / token.length >= 0.4;
 }
 
-/** Every secret-shaped value in `text`. */
-export function findSecretMaterial(text: string): SecretFinding[] {
-  const findings: SecretFinding[] = [];
-  const lineOf = (index: number) => text.slice(0, index).split('\n').length;
-  const report = (kind: string, index: number, value: string) =>
-    findings.push({ kind, line: lineOf(index), excerpt: `${value.slice(0, 6)}...` });
+/** One secret-shaped run of `text`: where it starts, how long it is, and what it looks like. */
+interface SecretMatch {
+  readonly kind: string;
+  readonly index: number;
+  readonly length: number;
+}
 
+function secretMatches(text: string): SecretMatch[] {
+  const matches: SecretMatch[] = [];
   for (const { kind, pattern } of DETECTORS) {
     for (const match of text.matchAll(pattern)) {
-      report(kind, match.index!, match[0]);
+      matches.push({ kind, index: match.index!, length: match[0].length });
     }
   }
 
-  // Blank out public identifiers (same length, so that line numbers stay right) before judging entropy.
+  // Blank out public identifiers (same length, so that positions stay right) before judging entropy.
   const judged = PUBLIC_IDENTIFIERS.reduce((t, pattern) => t.replace(pattern, m => ' '.repeat(m.length)), text);
   for (const match of judged.matchAll(TOKEN)) {
     const value = match[0];
     const before = judged.slice(Math.max(0, match.index! - 8), match.index!);
     const mixed = /[0-9]/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value);
     if (mixed && !PUBLIC_HASH_PREFIX.test(before) && !looksLikeWords(value) && entropy(value) >= ENTROPY_THRESHOLD) {
-      report('high-entropy string', match.index!, value);
+      matches.push({ kind: 'high-entropy string', index: match.index!, length: value.length });
     }
   }
-  return findings;
+  return matches;
+}
+
+/** Every secret-shaped value in `text`. */
+export function findSecretMaterial(text: string): SecretFinding[] {
+  const lineOf = (index: number) => text.slice(0, index).split('\n').length;
+  return secretMatches(text).map(m => ({
+    kind: m.kind,
+    line: lineOf(m.index),
+    excerpt: `${text.slice(m.index, m.index + 6)}...`,
+  }));
+}
+
+/** `text` with every secret-shaped run replaced by `<hidden>`: the last guard before a message is printed. */
+export function redactSecretMaterial(text: string): string {
+  const matches = secretMatches(text).sort((a, b) => b.index - a.index);
+  let out = text;
+  let end = Infinity;
+  for (const m of matches) {
+    // Overlapping runs (a URL that is also a long token) are hidden once, from the earliest start.
+    const stop = Math.min(m.index + m.length, end);
+    if (stop > m.index) {
+      out = out.slice(0, m.index) + '<hidden>' + out.slice(stop);
+    }
+    end = m.index;
+  }
+  return out;
 }

@@ -5,7 +5,7 @@ import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-ou
 import { EnvironmentCharts, environmentApp } from './environment-app';
 import { ConfigError, EnvironmentConfig, loadEnvironment } from './environment-config';
 import { environmentWarnings } from './environment-rules';
-import { assertReplaceable, publishDirectories, stagingDirFor } from './publish';
+import { assertReplaceable, assertSeparate, publishDirectories, stagingDirFor } from './publish';
 
 export interface SynthOptions {
   /** The environment file to render. */
@@ -52,6 +52,8 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
   ]) {
     assertReplaceable(dir, keep);
   }
+  // Checked before anything is created, so that a refused run leaves no folder behind.
+  assertSeparate([options.outdir, options.awsOutdir]);
   // Rendering beside the outputs lets the publish rename the results into place rather than copy them.
   const staging = options.stagingDir ?? stagingDirFor(options.outdir);
   const awsStaging = stagingDirFor(options.awsOutdir);

@@ -51,4 +51,17 @@ describe('CsiSecretSyncRbac', () => {
       expect(object.metadata.namespace).toBeUndefined();
     }
   });
+
+  test('is left out when nothing is synced, since the driver then needs no right on Secrets', () => {
+    const objects = synthObjects(
+      exampleConfig(raw => {
+        delete raw.secrets[0].env;
+        raw.secrets[1].jmesPath.forEach((entry: any) => delete entry.env);
+        raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
+        raw.coder.env.CODER_PG_CONNECTION_URL = 'postgres://coder@db.example.com:5432/coder';
+      }),
+    );
+    expect(objects.filter(o => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    expect(find(objects, 'SecretProviderClass').spec.secretObjects).toBeUndefined();
+  });
 });

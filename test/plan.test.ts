@@ -51,6 +51,17 @@ describe('the plan', () => {
     );
   });
 
+  test('names the failover region', () => {
+    const config = exampleConfig(raw => {
+      raw.secretProviderClass.failoverRegion = 'us-west-2';
+    });
+    const out = tempDir();
+    renderEnvironment(config, out, 'test.yaml');
+    expect(renderPlan('Plan', readManifestDir(out))).toContain(
+      '  SecretProviderClass coder/coder-secrets reads in us-east-1 (failover us-west-2):',
+    );
+  });
+
   test('matches the reviewed plan', () => {
     expect(plan).toMatchSnapshot();
   });

@@ -107,7 +107,21 @@ describe('environment folders that would go wrong', () => {
   test('two environments on the same namespace of the same cluster are refused', () => {
     const dir = envDirWith({ 'copy.yaml': rawExample() });
     expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
-      /example\.yaml: namespace\.name: \S+copy\.yaml already deploys Coder into namespace coder of cluster coder-example/,
+      /example\.yaml: namespace\.name: \S+copy\.yaml already uses namespace coder of cluster coder-example/,
+    );
+  });
+
+  test("an environment that takes another's namespace for its workspaces, or disagrees on the driver, is refused", () => {
+    const other = rawExample();
+    other.namespace.name = 'coder-b';
+    other.coder.workspaceNamespaces = [{ name: 'coder', create: false }];
+    other.csiDriver.namespace = 'kube-system';
+    const dir = envDirWith({ 'b.yaml': other });
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
+      /example\.yaml: namespace\.name: \S+b\.yaml already uses namespace coder of cluster/,
+    );
+    expect(() => synthAllEnvironments({ envDir: dir, outdir: join(tempDir(), 'out') })).toThrow(
+      /example\.yaml: csiDriver\.namespace: \S+b\.yaml says the driver of cluster coder-example runs in kube-system/,
     );
   });
 

@@ -139,3 +139,42 @@ describe('warnings about the AWS side', () => {
     expect(warnings).toEqual([expect.stringMatching(/permissions-policy\.json is \d+ characters; IAM allows 10240/)]);
   });
 });
+
+describe('what an earlier run left behind', () => {
+  test('a run killed between the two renames gets its output back on the next run; staging leftovers go', () => {
+    const root = tempDir();
+    const previous = join(root, '.dist.previous-abc123');
+    fs.mkdirSync(previous);
+    fs.writeFileSync(join(previous, 'old.k8s.yaml'), 'apiVersion: v1\n');
+    fs.mkdirSync(join(root, '.dist.incoming-def456'));
+    synthEnvironment({ envFile: EXAMPLE_ENV, outdir: join(root, 'dist'), awsOutdir: join(root, 'aws') });
+    expect(fs.readdirSync(root).sort()).toEqual(['aws', 'dist']);
+  });
+
+  test('an environment file reached through a link is still recognised inside the output folder', () => {
+    const root = tempDir();
+    fs.mkdirSync(join(root, 'victim'));
+    fs.copyFileSync(EXAMPLE_ENV, join(root, 'victim', 'env.yaml'));
+    fs.symlinkSync(join(root, 'victim', 'env.yaml'), join(root, 'link.yaml'));
+    expect(() =>
+      synthEnvironment({
+        envFile: join(root, 'link.yaml'),
+        outdir: join(root, 'victim'),
+        awsOutdir: join(root, 'aws'),
+      }),
+    ).toThrow(/would replace/);
+    expect(fs.existsSync(join(root, 'victim', 'env.yaml'))).toBe(true);
+  });
+
+  test('a refused pair of nested folders creates nothing', () => {
+    const root = tempDir();
+    expect(() =>
+      synthEnvironment({
+        envFile: EXAMPLE_ENV,
+        outdir: join(root, 'o', 'dist'),
+        awsOutdir: join(root, 'o', 'dist', 'aws'),
+      }),
+    ).toThrow(/must be separate/);
+    expect(fs.readdirSync(root)).toEqual([]);
+  });
+});

@@ -411,6 +411,77 @@ const rules: [string, (raw: any) => void, string, RegExp][] = [
     /at most 1000/,
   ],
   [
+    'jmesPath paths are JMESPath expressions',
+    raw => {
+      raw.secrets[1].jmesPath[0].path = 'client-id';
+    },
+    'secrets[1].jmesPath[0].path',
+    /must be a JMESPath expression/,
+  ],
+  [
+    'an SSM failover object takes a version or a label, not both',
+    raw => {
+      raw.secretProviderClass.failoverRegion = 'us-west-2';
+      raw.secrets.push({
+        objectName: '/coder/param',
+        objectType: 'ssmparameter',
+        objectAlias: 'param',
+        failoverObject: { objectName: '/coder/param-dr', objectVersion: '3', objectVersionLabel: 'current' },
+      });
+    },
+    'secrets[2].failoverObject.objectVersionLabel',
+    /objectVersion or objectVersionLabel, not both/,
+  ],
+  [
+    'versions have the form each store uses',
+    raw => {
+      raw.secrets[0].objectVersion = 'v1';
+    },
+    'secrets[0].objectVersion',
+    /Secrets Manager version id/,
+  ],
+  [
+    'hierarchical SSM names start with a slash',
+    raw => {
+      raw.secrets.push({ objectName: 'coder/param', objectType: 'ssmparameter', objectAlias: 'param' });
+    },
+    'secrets[2].objectName',
+    /leading slash/,
+  ],
+  [
+    'a file is not also a folder (pathTranslation "False")',
+    raw => {
+      raw.secretProviderClass.pathTranslation = 'False';
+      raw.secrets[0].objectAlias = 'cfg';
+      raw.secrets[1].objectAlias = 'cfg/oauth.json';
+    },
+    '',
+    /mounted file "cfg" \(secrets\[0\]\.objectAlias\) would also have to be the folder of "cfg\/oauth\.json"/,
+  ],
+  [
+    'an ARN given with a failover region has a failoverObject',
+    raw => {
+      raw.secretProviderClass.failoverRegion = 'us-west-2';
+      raw.secrets[0].objectName = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:coder/pg-AbCdEf';
+    },
+    'secrets[0].failoverObject',
+    /is required for an object given by ARN/,
+  ],
+  [
+    'a file Coder reads by path is readable by Coder',
+    raw => {
+      raw.secrets.push({
+        objectName: 'coder/tls-key',
+        objectType: 'secretsmanager',
+        objectAlias: 'tls.key',
+        filePermission: '0400',
+        fileEnv: 'CODER_TLS_KEY_FILE',
+      });
+    },
+    'secrets[2].filePermission',
+    /must let others read the file/,
+  ],
+  [
     'setting names are environment variable names',
     raw => {
       raw.coder.env['CODER-PG-URL'] = 'x';
@@ -472,6 +543,7 @@ describe('environment file rules', () => {
   // Secret-shaped values are assembled at run time, so that this file holds none.
   const password = ['not', 'a', 'real', 'one'].join('-');
   const accessKey = ['AKIA', 'IOSFODNN7', 'EXAMPLE'].join('');
+  const randomLooking = ['Zq8XvR3kLm9P', 'wT2bYc7NfH4jG', 'd6Ks1AeUo5Ii0Ve'].join('');
   test.each([
     [
       'a secret setting of the wrong type',
@@ -508,7 +580,7 @@ describe('environment file rules', () => {
       (raw: any) => {
         delete raw.secrets[0].env;
         raw.coder.env.CODER_PG_CONNECTION_AUTH = 'awsiamrds';
-        raw.coder.env.CODER_PG_CONNECTION_URL = `host=db user=coder password=${password}`;
+        raw.coder.env.CODER_PG_CONNECTION_URL = `host=db user=coder ${['password', password].join('=')}`;
       },
       'coder.env.CODER_PG_CONNECTION_URL',
     ],
@@ -532,6 +604,7 @@ describe('environment file rules', () => {
     expect(problems.map(p => p.path)).toContain(path);
     expect(JSON.stringify(problems)).not.toContain(password);
     expect(JSON.stringify(problems)).not.toContain(accessKey);
+    expect(JSON.stringify(problems)).not.toContain(randomLooking);
   });
 
   test('a password-less URL may be plain with IAM database authentication', () => {
