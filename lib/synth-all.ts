@@ -1,12 +1,10 @@
 import { readdirSync, rmSync } from 'fs';
 import { join } from 'path';
 import { ARGOCD_SUBDIR, AWS_SUBDIR, MANIFESTS_SUBDIR, writeArgoCdOutputs } from './argocd-outputs';
-import { awsOutputFiles, awsOutputWarnings, writeAwsOutputFiles } from './aws-outputs';
 import { ConfigError } from './environment-config';
 import { EnvironmentSetError, loadEnvironmentSet } from './environment-set';
-import { environmentWarnings } from './environment-rules';
 import { assertReplaceable, publishDirectory, stagingDirFor } from './publish';
-import { renderEnvironment } from './synth';
+import { renderEnvironmentOutputs } from './synth';
 
 export interface SynthAllOptions {
   /** Folder of environment files; every `*.yaml` in it is one environment. */
@@ -52,9 +50,14 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
     const outputs = environments.flatMap(environment => {
       const folder = `${MANIFESTS_SUBDIR}/${environment.name}`;
       const awsFolder = `${AWS_SUBDIR}/${environment.name}`;
-      let charts;
+      let warnings: string[];
       try {
-        charts = renderEnvironment(environment.config, join(staging, folder), environment.file);
+        warnings = renderEnvironmentOutputs(
+          environment.config,
+          environment.file,
+          join(staging, folder),
+          join(staging, awsFolder),
+        );
       } catch (err) {
         // Keep going, so that one run reports the problems of every environment.
         if (!(err instanceof ConfigError)) {
@@ -63,12 +66,6 @@ export function synthAllEnvironments(options: SynthAllOptions): SynthAllResult {
         failures.push(err);
         return [];
       }
-      const awsFiles = awsOutputFiles(environment.config, charts.coder);
-      writeAwsOutputFiles(join(staging, awsFolder), awsFiles);
-      const warnings = [
-        ...environmentWarnings(environment.config).map(w => `${environment.file}: ${w.path}: ${w.message}`),
-        ...awsOutputWarnings(awsFiles).map(w => `${environment.file}: ${w}`),
-      ];
       return [
         { name: environment.name, folder, files: readdirSync(join(staging, folder)).length, awsFolder, warnings },
       ];

@@ -42,7 +42,6 @@ export interface SynthResult {
  */
 export function synthEnvironment(options: SynthOptions): SynthResult {
   const config = loadEnvironment(options.envFile);
-  const warnings = environmentWarnings(config).map(w => `${options.envFile}: ${w.path}: ${w.message}`);
 
   const keep = [options.envFile, process.cwd()];
   for (const dir of [
@@ -62,10 +61,7 @@ export function synthEnvironment(options: SynthOptions): SynthResult {
       rmSync(staging, { recursive: true, force: true });
       mkdirSync(staging, { recursive: true });
     }
-    const charts = renderEnvironment(config, staging, options.envFile);
-    const awsFiles = awsOutputFiles(config, charts.coder);
-    warnings.push(...awsOutputWarnings(awsFiles).map(w => `${options.envFile}: ${w}`));
-    writeAwsOutputFiles(awsStaging, awsFiles);
+    const warnings = renderEnvironmentOutputs(config, options.envFile, staging, awsStaging);
     publishDirectories(
       [
         { source: staging, dest: options.outdir },
@@ -108,6 +104,27 @@ export function renderEnvironment(config: EnvironmentConfig, outdir: string, env
   }
   app.synth();
   return charts;
+}
+
+/**
+ * Writes one environment's manifests into `manifestsDir` and its AWS side into `awsDir`, after every check.
+ *
+ * @returns the warnings about risky settings, each as `<file>: <field path>: <why>`
+ * @throws ConfigError listing every problem of the objects that would be written
+ */
+export function renderEnvironmentOutputs(
+  config: EnvironmentConfig,
+  envFile: string,
+  manifestsDir: string,
+  awsDir: string,
+): string[] {
+  const charts = renderEnvironment(config, manifestsDir, envFile);
+  const awsFiles = awsOutputFiles(config, charts.coder);
+  writeAwsOutputFiles(awsDir, awsFiles);
+  return [
+    ...environmentWarnings(config).map(w => `${envFile}: ${w.path}: ${w.message}`),
+    ...awsOutputWarnings(awsFiles).map(w => `${envFile}: ${w}`),
+  ];
 }
 
 /**
